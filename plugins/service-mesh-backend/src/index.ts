@@ -1,0 +1,1 @@
+export { serviceMeshPlugin as default } from './plugin';
