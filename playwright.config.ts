@@ -1,66 +1,62 @@
-/*
- * Copyright 2023 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { defineConfig } from '@playwright/test';
 import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
-/**
- * See https://playwright.dev/docs/test-configuration.
+/*
+ * Browser end-to-end tests. They drive the system Chromium (Debian's
+ * /usr/bin/chromium, or CHROMIUM_PATH), since Playwright's own browser
+ * download cannot be reached from every machine.
  */
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 export default defineConfig({
-  timeout: 60_000,
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
 
-  expect: {
-    timeout: 30_000,
+  // The test command starts the app itself and stops it afterwards; Playwright
+  // kills only the process group it started.
+  webServer: {
+    command: 'node node_modules/@backstage/cli/bin/backstage-cli repo start',
+    url: 'http://localhost:3000',
+    reuseExistingServer: !process.env.CI,
+    timeout: 240_000,
   },
-
-  // Run your local dev server before starting the tests
-  webServer: process.env.CI
-    ? []
-    : [
-        {
-          command: 'yarn start app',
-          url: 'http://localhost:3000',
-          reuseExistingServer: true,
-          timeout: 120_000,
-        },
-        {
-          command: 'yarn start backend',
-          port: 7007,
-          reuseExistingServer: true,
-          timeout: 60_000,
-        },
-      ],
+  // The frontend can be up before the backend has finished starting.
+  globalSetup: './scripts/e2e-wait-for-backend.ts',
 
   forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
 
-  retries: process.env.CI ? 2 : 0,
-
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  reporter: [
+    ['list'],
+    ['json'],
+    ['html', { open: 'never', outputFolder: 'test-results/e2e-report' }],
+  ],
 
   use: {
-    actionTimeout: 0,
-    baseURL:
-      process.env.PLAYWRIGHT_URL ??
-      (process.env.CI ? 'http://localhost:7007' : 'http://localhost:3000'),
+    baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
     screenshot: 'only-on-failure',
-    trace: 'on-first-retry',
+    trace: 'retain-on-failure',
   },
 
-  outputDir: 'node_modules/.cache/e2e-test-results',
+  outputDir: 'test-results/e2e',
 
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  projects: generateProjects().map(project => ({
+    ...project,
+    use: {
+      browserName: 'chromium' as const,
+      launchOptions: {
+        executablePath: chromium,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      },
+    },
+  })),
 });

@@ -1,22 +1,8 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { test, expect } from '@playwright/test';
 
-test('App should render the welcome page', async ({ page }) => {
+test('a guest signs in and finds this repository in the catalog', async ({
+  page,
+}, testInfo) => {
   await page.goto('/');
 
   const enterButton = page.getByRole('button', { name: 'Enter' });
@@ -27,7 +13,23 @@ test('App should render the welcome page', async ({ page }) => {
   await expect(
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+
+  // The catalog lists components owned by the guest's group by default; the
+  // repository's own component from catalog-info.yaml must be there.
+  const component = page.getByRole('link', {
+    name: 'Service mesh for Backstage',
+  });
+  await expect(component).toBeVisible();
+  await component.click();
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('heading', { name: 'Service mesh for Backstage' }).first(),
   ).toBeVisible();
+  await expect(
+    page.getByText('Backstage plugins that bring services into Istio'),
+  ).toBeVisible();
+
+  await page.screenshot({
+    path: testInfo.outputPath('catalog-component.png'),
+    fullPage: true,
+  });
 });
