@@ -1,4 +1,4 @@
-import { matchesLabelSelector } from './labelSelector';
+import { matchesLabelSelector, parseLabelSelector } from './labelSelector';
 
 describe('matchesLabelSelector', () => {
   const labels = { 'istio-injection': 'enabled', team: 'a' };
@@ -59,4 +59,41 @@ describe('matchesLabelSelector', () => {
   ] as const)('%s', (_name, selector, expected) => {
     expect(matchesLabelSelector(selector as any, labels)).toBe(expected);
   });
+});
+
+describe('parseLabelSelector', () => {
+  const labels = { app: 'reviews', version: 'v2', 'istio.io/rev': 'canary' };
+
+  it.each([
+    ['app=reviews', true],
+    ['app==reviews', true],
+    ['app!=reviews', false],
+    ['app in (ratings, reviews),version', true],
+    ['version notin (v1,v3)', true],
+    ['version notin (v2)', false],
+    ['!istio-injection', true],
+    ['!istio.io/rev', false],
+    ['istio.io/rev', true],
+    ['app=reviews,version=v1', false],
+    ['', true],
+  ])('%s matches: %s', (selector, expected) => {
+    expect(matchesLabelSelector(parseLabelSelector(selector), labels)).toBe(
+      expected,
+    );
+  });
+
+  it('reads `app=` as app equal to the empty string, as Kubernetes does', () => {
+    expect(parseLabelSelector('app=').matchExpressions).toEqual([
+      { key: 'app', operator: 'In', values: [''] },
+    ]);
+  });
+
+  it.each(['=x', 'app in x', 'a b', 'app=(x)'])(
+    'rejects malformed %p',
+    selector => {
+      expect(() => parseLabelSelector(selector)).toThrow(
+        /Invalid label selector/,
+      );
+    },
+  );
 });

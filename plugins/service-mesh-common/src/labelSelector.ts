@@ -58,3 +58,65 @@ function matchesRequirement(
       throw new Error(`Unknown label selector operator '${operator}'`);
   }
 }
+
+const SELECTOR_TERM =
+  /^\s*(?:(!)\s*([\w./-]+)|([\w./-]+)\s*(?:(==|=|!=)\s*([\w.-]*)|\s+(in|notin)\s*\(([^)]*)\))?)\s*$/;
+
+/**
+ * Parses a label selector string as kubectl and the Kubernetes plugin's
+ * `backstage.io/kubernetes-label-selector` annotation write it: `a=b`,
+ * `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, joined by commas.
+ * Throws on malformed input.
+ *
+ * @public
+ */
+export function parseLabelSelector(text: string): LabelSelector {
+  const matchExpressions: LabelSelectorRequirement[] = [];
+  for (const term of splitSelectorTerms(text)) {
+    const match = SELECTOR_TERM.exec(term);
+    if (!match) {
+      throw new Error(`Invalid label selector term '${term.trim()}'`);
+    }
+    const [, not, notKey, key, equality, value, setOperator, setValues] = match;
+    if (not) {
+      matchExpressions.push({ key: notKey, operator: 'DoesNotExist' });
+    } else if (equality) {
+      matchExpressions.push({
+        key,
+        operator: equality === '!=' ? 'NotIn' : 'In',
+        values: [value],
+      });
+    } else if (setOperator) {
+      matchExpressions.push({
+        key,
+        operator: setOperator === 'in' ? 'In' : 'NotIn',
+        values: setValues
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean),
+      });
+    } else {
+      matchExpressions.push({ key, operator: 'Exists' });
+    }
+  }
+  return { matchExpressions };
+}
+
+/** Splits on commas that are not inside `( … )`. */
+function splitSelectorTerms(text: string): string[] {
+  const terms: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of text) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth -= 1;
+    if (char === ',' && depth === 0) {
+      terms.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  if (current.trim() || terms.length) terms.push(current);
+  return terms.filter(term => term.trim() !== '');
+}
