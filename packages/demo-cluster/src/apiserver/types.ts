@@ -46,6 +46,10 @@ export interface ResourceType {
   shortNames?: string[];
   /** Sub-resources served, e.g. ['status']. */
   subresources?: string[];
+  /** Every served version, `version` first; defaults to [version]. */
+  versions?: string[];
+  /** Discovery categories, e.g. ['all'] so `kubectl get all` includes it. */
+  categories?: string[];
   /** Extra `kubectl get` columns (CRD additionalPrinterColumns). */
   printerColumns?: Array<{
     name: string;
@@ -67,13 +71,34 @@ export interface StoreEvent {
   type: WatchEventType;
   resource: ResourceType;
   object: KubeObject;
+  /** The object before a MODIFIED change, so watches can tell objects leaving a selector. */
+  oldObject?: KubeObject;
 }
 
 export interface ListOptions {
   namespace?: string;
+  /** A string selector (`app=x,tier!=db,env in (a,b),!legacy`). */
   labelSelector?: string;
+  /** `metadata.name=x`, `metadata.namespace!=y`, or another dotted field path. */
   fieldSelector?: string;
 }
+
+export interface WriteOptions {
+  /** Validate, run admission and return the result without storing it. */
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  /** 'Orphan' keeps dependents (dropping their ownerReference); otherwise they are deleted. */
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** The content types `PATCH` accepts. */
+export type PatchType =
+  | 'application/json-patch+json'
+  | 'application/merge-patch+json'
+  | 'application/strategic-merge-patch+json';
 
 /**
  * Errors carry the HTTP status and Kubernetes `Status.reason` the API server
@@ -117,16 +142,29 @@ export interface ClusterApi {
   ): KubeObject | undefined;
   list(ref: ResourceRef, options?: ListOptions): KubeObject[];
   /** Throws ApiError 409 AlreadyExists. Fills uid, resourceVersion, generation, creationTimestamp, name from generateName. */
-  create(ref: ResourceRef, object: KubeObject): KubeObject;
+  create(
+    ref: ResourceRef,
+    object: KubeObject,
+    options?: WriteOptions,
+  ): KubeObject;
   /** Replaces the object. A set metadata.resourceVersion that is not current throws ApiError 409 Conflict. */
-  update(ref: ResourceRef, object: KubeObject): KubeObject;
+  update(
+    ref: ResourceRef,
+    object: KubeObject,
+    options?: WriteOptions,
+  ): KubeObject;
   /** Replaces only `.status`, as the status subresource does. */
-  updateStatus(ref: ResourceRef, object: KubeObject): KubeObject;
+  updateStatus(
+    ref: ResourceRef,
+    object: KubeObject,
+    options?: WriteOptions,
+  ): KubeObject;
   /** Deletes; deleting a namespace deletes everything in it. Throws ApiError 404. */
   delete(
     ref: ResourceRef,
     namespace: string | undefined,
     name: string,
+    options?: DeleteOptions,
   ): KubeObject;
 
   /** Every stored change, after it is stored. Returns an unsubscribe function. */
