@@ -1,4 +1,4 @@
-import { compileSelectors, parseLabelSelector } from './selectors';
+import { compileSelectors, parseLabelSelectorParam } from './selectors';
 import { KubeObject } from './types';
 
 function object(labels: Record<string, string>, name = 'x'): KubeObject {
@@ -10,10 +10,10 @@ function object(labels: Record<string, string>, name = 'x'): KubeObject {
   };
 }
 
-describe('parseLabelSelector', () => {
+describe('parseLabelSelectorParam', () => {
   it('parses every operator', () => {
     expect(
-      parseLabelSelector(
+      parseLabelSelectorParam(
         'a=1,b==2,c!=3,d in (x, y),e notin (z),f,!g,istio.io/rev=canary',
       ),
     ).toEqual({
@@ -31,7 +31,7 @@ describe('parseLabelSelector', () => {
   });
 
   it('rejects malformed keys with a 400', () => {
-    expect(() => parseLabelSelector('a b=c')).toThrow(
+    expect(() => parseLabelSelectorParam('a b c')).toThrow(
       expect.objectContaining({ code: 400 }),
     );
   });

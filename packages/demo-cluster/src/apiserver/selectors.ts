@@ -1,81 +1,32 @@
 import {
   LabelSelector,
-  LabelSelectorRequirement,
   matchesLabelSelector,
+  parseLabelSelector,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { ApiError, KubeObject } from './types';
 
-function badSelector(selector: string, why: string): ApiError {
-  return new ApiError(
-    400,
-    'BadRequest',
-    `unable to parse requirement: ${why} in selector "${selector}"`,
-  );
+/**
+ * Parses a `?labelSelector=` value with the shared parser, answering
+ * malformed input with 400 as the apiserver does.
+ */
+export function parseLabelSelectorParam(selector: string): LabelSelector {
+  try {
+    return parseLabelSelector(selector);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `unable to parse requirement: ${(error as Error).message}`,
+    );
+  }
 }
 
-/**
- * Splits on commas that are not inside a `(...)` value set, so
- * `env in (a,b),tier` yields two requirements.
- */
+/** Splits on commas, as field selectors have no value sets. */
 function splitRequirements(selector: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const char of selector) {
-    if (char === '(') depth++;
-    if (char === ')') depth--;
-    if (char === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  parts.push(current);
-  return parts.map(part => part.trim()).filter(part => part.length > 0);
-}
-
-const SET_REQUIREMENT = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/;
-const EQUALITY_REQUIREMENT = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/;
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/**
- * Parses a string label selector, the form used in `?labelSelector=` and
- * `kubectl -l`, into the object form so matching has one implementation.
- */
-export function parseLabelSelector(selector: string): LabelSelector {
-  const requirements: LabelSelectorRequirement[] = [];
-  for (const part of splitRequirements(selector)) {
-    const set = SET_REQUIREMENT.exec(part);
-    const equality = EQUALITY_REQUIREMENT.exec(part);
-    let requirement: LabelSelectorRequirement;
-    if (set) {
-      requirement = {
-        key: set[1],
-        operator: set[2] === 'in' ? 'In' : 'NotIn',
-        values: set[3]
-          .split(',')
-          .map(value => value.trim())
-          .filter(value => value.length > 0),
-      };
-    } else if (equality) {
-      requirement = {
-        key: equality[1],
-        operator: equality[2] === '!=' ? 'NotIn' : 'In',
-        values: [equality[3]],
-      };
-    } else if (part.startsWith('!')) {
-      requirement = { key: part.slice(1).trim(), operator: 'DoesNotExist' };
-    } else {
-      requirement = { key: part, operator: 'Exists' };
-    }
-    if (!LABEL_KEY.test(requirement.key)) {
-      throw badSelector(selector, `invalid label key "${requirement.key}"`);
-    }
-    requirements.push(requirement);
-  }
-  return { matchExpressions: requirements };
+  return selector
+    .split(',')
+    .map(part => part.trim())
+    .filter(part => part.length > 0);
 }
 
 export interface FieldRequirement {
@@ -137,7 +88,7 @@ export function compileSelectors(options: {
   fieldSelector?: string;
 }): (object: KubeObject) => boolean {
   const labels = options.labelSelector
-    ? parseLabelSelector(options.labelSelector)
+    ? parseLabelSelectorParam(options.labelSelector)
     : undefined;
   const fields = options.fieldSelector
     ? parseFieldSelector(options.fieldSelector)
