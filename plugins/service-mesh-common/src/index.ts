@@ -5,4 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './annotations';
 export * from './labelSelector';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,118 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+import type { ServiceMeshActionName } from './types';
+
+/**
+ * The catalog's resource type, so policies can reuse catalog rules such as
+ * `isEntityOwner` on our permissions. Spelled out rather than imported from
+ * `@backstage/plugin-catalog-common`, which this package does not depend on.
+ */
+const RESOURCE_TYPE_CATALOG_ENTITY = 'catalog-entity';
+
+/**
+ * Read the service-mesh status of an entity.
+ *
+ * @public
+ */
+export const serviceMeshStatusReadPermission = createPermission({
+  name: 'service-mesh.status.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Enroll a namespace of the entity in a mesh, or remove it.
+ *
+ * @public
+ */
+export const serviceMeshEnrollPermission = createPermission({
+  name: 'service-mesh.namespace.enroll',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Change sidecar injection of a namespace or of its workloads.
+ *
+ * @public
+ */
+export const serviceMeshInjectionUpdatePermission = createPermission({
+  name: 'service-mesh.injection.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Switch a namespace to another control-plane revision or tag.
+ *
+ * @public
+ */
+export const serviceMeshRevisionSwitchPermission = createPermission({
+  name: 'service-mesh.revision.switch',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Restart workloads so that injection changes take effect.
+ *
+ * @public
+ */
+export const serviceMeshRestartPermission = createPermission({
+  name: 'service-mesh.workload.restart',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Create or edit a `Sidecar` egress resource.
+ *
+ * @public
+ */
+export const serviceMeshSidecarUpdatePermission = createPermission({
+  name: 'service-mesh.sidecar.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Override a guard rail (`force`), such as switching to a revision whose
+ * injector is not ready. Checked in addition to the action's own permission.
+ *
+ * @public
+ */
+export const serviceMeshForcePermission = createPermission({
+  name: 'service-mesh.force',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Every permission of the service-mesh plugin, for
+ * `permissionsRegistry.addPermissions`.
+ *
+ * @public
+ */
+export const serviceMeshPermissions = [
+  serviceMeshStatusReadPermission,
+  serviceMeshEnrollPermission,
+  serviceMeshInjectionUpdatePermission,
+  serviceMeshRevisionSwitchPermission,
+  serviceMeshRestartPermission,
+  serviceMeshSidecarUpdatePermission,
+  serviceMeshForcePermission,
+];
+
+/**
+ * The permission each action checks on the entity, so the backend and the
+ * frontend's permission hooks agree.
+ *
+ * @public
+ */
+export const serviceMeshActionPermissions = {
+  enroll: serviceMeshEnrollPermission,
+  unenroll: serviceMeshEnrollPermission,
+  setInjection: serviceMeshInjectionUpdatePermission,
+  switchRevision: serviceMeshRevisionSwitchPermission,
+  restart: serviceMeshRestartPermission,
+  sidecarEgress: serviceMeshSidecarUpdatePermission,
+} satisfies Record<ServiceMeshActionName, unknown>;
