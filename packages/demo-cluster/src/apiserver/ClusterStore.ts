@@ -14,6 +14,7 @@ import {
   timestamp,
   typeKey,
 } from './objects';
+import { applyPatch } from './patch';
 import { compileSelectors } from './selectors';
 import {
   AdmissionHandler,
@@ -22,6 +23,8 @@ import {
   DeleteOptions,
   KubeObject,
   ListOptions,
+  PatchOptions,
+  PatchType,
   ResourceRef,
   ResourceType,
   StoreEvent,
@@ -310,6 +313,43 @@ export class ClusterStore implements ClusterApi {
     options: WriteOptions = {},
   ): KubeObject {
     return this.#replace(ref, object, 'status', options);
+  }
+
+  patch(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    options: PatchOptions = {},
+  ): KubeObject {
+    const resource = this.#requireType(ref);
+    const current = this.#find(resource, namespace, name);
+    if (!current) {
+      throw notFound(resource, name);
+    }
+    const patched = applyPatch(current, patchType, patch);
+    patched.metadata = patched.metadata ?? {};
+    // A resourceVersion the patch changes is a precondition; otherwise the
+    // patch applies to the version just read (nothing can interleave).
+    patched.metadata.resourceVersion ??= current.metadata.resourceVersion;
+    if (
+      patched.metadata.name !== current.metadata.name ||
+      (resource.namespaced &&
+        patched.metadata.namespace !== current.metadata.namespace)
+    ) {
+      throw new ApiError(
+        400,
+        'BadRequest',
+        'the name or namespace of the object cannot be changed by a patch',
+      );
+    }
+    return this.#replace(
+      resource,
+      patched,
+      options.subresource === 'status' ? 'status' : 'main',
+      options,
+    );
   }
 
   delete(

@@ -94,6 +94,10 @@ export interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+export interface PatchOptions extends WriteOptions {
+  subresource?: 'status';
+}
+
 /** The content types `PATCH` accepts. */
 export type PatchType =
   | 'application/json-patch+json'
@@ -165,6 +169,20 @@ export interface ClusterApi {
     namespace: string | undefined,
     name: string,
     options?: DeleteOptions,
+  ): KubeObject;
+
+  /**
+   * Patches an object (or, with `subresource: 'status'`, only its status) and
+   * stores the result through the same rules as update. Failed JSON patch
+   * `test` ops throw ApiError 422.
+   */
+  patch(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    options?: PatchOptions,
   ): KubeObject;
 
   /** Every stored change, after it is stored. Returns an unsubscribe function. */
