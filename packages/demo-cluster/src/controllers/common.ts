@@ -1,0 +1,446 @@
+import { createHash } from 'node:crypto';
+import {
+  ApiError,
+  ClusterApi,
+  KubeObject,
+  ResourceRef,
+} from '../apiserver/types';
+
+/** Resource types the simulated controllers read and write. */
+export const NAMESPACES: ResourceRef = { group: '', plural: 'namespaces' };
+export const PODS: ResourceRef = { group: '', plural: 'pods' };
+export const SERVICES: ResourceRef = { group: '', plural: 'services' };
+export const CONFIG_MAPS: ResourceRef = { group: '', plural: 'configmaps' };
+export const SERVICE_ACCOUNTS: ResourceRef = {
+  group: '',
+  plural: 'serviceaccounts',
+};
+export const EVENTS: ResourceRef = { group: '', plural: 'events' };
+export const DEPLOYMENTS: ResourceRef = {
+  group: 'apps',
+  plural: 'deployments',
+};
+export const REPLICA_SETS: ResourceRef = {
+  group: 'apps',
+  plural: 'replicasets',
+};
+export const STATEFUL_SETS: ResourceRef = {
+  group: 'apps',
+  plural: 'statefulsets',
+};
+export const DAEMON_SETS: ResourceRef = { group: 'apps', plural: 'daemonsets' };
+export const MUTATING_WEBHOOKS: ResourceRef = {
+  group: 'admissionregistration.k8s.io',
+  plural: 'mutatingwebhookconfigurations',
+};
+export const ROUTES: ResourceRef = {
+  group: 'route.openshift.io',
+  plural: 'routes',
+};
+export const INGRESSES: ResourceRef = {
+  group: 'networking.k8s.io',
+  plural: 'ingresses',
+};
+
+/** Label on every object a demo controller owns, so it can find them again. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+
+/** Marks a workload whose pods should crash-loop. */
+export const CRASH_LOOP_ANNOTATION = 'demo.mesh-backstage.io/crash-loop';
+
+export function keyOf(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function objectKey(object: KubeObject): string {
+  return keyOf(object.metadata.namespace, object.metadata.name!);
+}
+
+export function splitKey(key: string): [string | undefined, string] {
+  const slash = key.indexOf('/');
+  return slash < 0
+    ? [undefined, key]
+    : [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+export function rfc3339(date = new Date()): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+export function isApiError(error: unknown, code?: number): error is ApiError {
+  return (
+    error instanceof ApiError && (code === undefined || error.code === code)
+  );
+}
+
+/** Stable JSON (sorted keys), so equal structures hash equally. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(stableStringify).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries
+      .map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// The alphabet Kubernetes uses for generated names, free of vowels and
+// look-alike characters.
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** A short hash in the style of `pod-template-hash` values. */
+export function shortHash(value: unknown, length = 10): string {
+  const digest = createHash('sha256').update(stableStringify(value)).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out += NAME_ALPHABET[digest[i] % NAME_ALPHABET.length];
+  }
+  return out;
+}
+
+export function randomSuffix(length = 5): string {
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
+  }
+  return out;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  lastUpdateTime?: string;
+  lastProbeTime?: string | null;
+}
+
+/**
+ * Builds a condition, keeping the previous lastTransitionTime when the
+ * status did not change (as controllers do, so clients see real transitions).
+ */
+export function condition(
+  previous: Condition[] | undefined,
+  next: Omit<Condition, 'lastTransitionTime'>,
+): Condition {
+  const before = previous?.find(c => c.type === next.type);
+  return {
+    ...next,
+    lastTransitionTime:
+      before && before.status === next.status && before.lastTransitionTime
+        ? before.lastTransitionTime
+        : rfc3339(),
+  };
+}
+
+/** Creates the object, or replaces spec-like fields of the existing one. */
+export function upsert(
+  api: ClusterApi,
+  ref: ResourceRef,
+  desired: KubeObject,
+  merge: (existing: KubeObject, desired: KubeObject) => KubeObject = (
+    existing,
+    wanted,
+  ) => ({
+    ...existing,
+    ...wanted,
+    metadata: {
+      ...existing.metadata,
+      labels: { ...existing.metadata.labels, ...wanted.metadata.labels },
+      annotations: {
+        ...existing.metadata.annotations,
+        ...wanted.metadata.annotations,
+      },
+      ...(wanted.metadata.ownerReferences
+        ? { ownerReferences: wanted.metadata.ownerReferences }
+        : {}),
+    },
+    ...(existing.status !== undefined ? { status: existing.status } : {}),
+  }),
+): KubeObject {
+  const existing = api.get(
+    ref,
+    desired.metadata.namespace,
+    desired.metadata.name!,
+  );
+  if (!existing) {
+    try {
+      return api.create(ref, desired);
+    } catch (error) {
+      if (!isApiError(error, 409)) throw error;
+      return upsert(api, ref, desired, merge);
+    }
+  }
+  const merged = merge(existing, desired);
+  if (stableStringify(merged) === stableStringify(existing)) {
+    return existing;
+  }
+  return api.update(ref, merged);
+}
+
+/** Writes `.status` when it differs from what is stored (ignoring timestamps' churn is the caller's job). */
+export function writeStatus(
+  api: ClusterApi,
+  ref: ResourceRef,
+  object: KubeObject,
+  status: unknown,
+): KubeObject {
+  if (stableStringify(object.status) === stableStringify(status)) {
+    return object;
+  }
+  return api.updateStatus(ref, { ...object, status });
+}
+
+export function deleteIfExists(
+  api: ClusterApi,
+  ref: ResourceRef,
+  namespace: string | undefined,
+  name: string,
+): void {
+  try {
+    api.delete(ref, namespace, name);
+  } catch (error) {
+    if (!isApiError(error, 404)) throw error;
+  }
+}
+
+/** Creates a namespace or merges labels into it. */
+export function ensureNamespace(
+  api: ClusterApi,
+  name: string,
+  labels: Record<string, string> = {},
+): KubeObject {
+  return upsert(api, NAMESPACES, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels },
+  });
+}
+
+/**
+ * Namespace labels as selectors see them: the apiserver adds
+ * `kubernetes.io/metadata.name` to every namespace.
+ */
+export function namespaceLabels(
+  namespace: KubeObject | undefined,
+  name: string,
+): Record<string, string> {
+  return {
+    ...namespace?.metadata.labels,
+    'kubernetes.io/metadata.name': name,
+  };
+}
+
+export function ownerReference(
+  owner: KubeObject,
+  controller = true,
+): NonNullable<KubeObject['metadata']['ownerReferences']>[number] & {
+  blockOwnerDeletion?: boolean;
+} {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid!,
+    controller,
+    blockOwnerDeletion: true,
+  };
+}
+
+export function controllerOf(
+  object: KubeObject,
+): { kind: string; name: string; uid: string } | undefined {
+  return object.metadata.ownerReferences?.find(ref => ref.controller);
+}
+
+/**
+ * Records Kubernetes Events the way the event recorder does: repeats of the
+ * same reason and message on one object bump `count` instead of piling up.
+ */
+export class EventRecorder {
+  readonly #recent = new Map<string, string>();
+
+  constructor(
+    private readonly api: ClusterApi,
+    private readonly component: string,
+  ) {}
+
+  record(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): void {
+    const namespace = involved.metadata.namespace ?? 'default';
+    const key = `${involved.metadata.uid}|${reason}|${message}`;
+    const now = rfc3339();
+    const existingName = this.#recent.get(key);
+    try {
+      const existing =
+        existingName && this.api.get(EVENTS, namespace, existingName);
+      if (existing) {
+        this.api.update(EVENTS, {
+          ...existing,
+          count: ((existing.count as number) ?? 1) + 1,
+          lastTimestamp: now,
+        });
+        return;
+      }
+      const name = `${involved.metadata.name}.${randomSuffix(16)}`;
+      if (this.#recent.size > 10_000) {
+        this.#recent.clear();
+      }
+      this.#recent.set(key, name);
+      this.api.create(EVENTS, {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace },
+        involvedObject: {
+          apiVersion: involved.apiVersion,
+          kind: involved.kind,
+          name: involved.metadata.name,
+          namespace: involved.metadata.namespace,
+          uid: involved.metadata.uid,
+          resourceVersion: involved.metadata.resourceVersion,
+        },
+        reason,
+        message,
+        type,
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component: this.component },
+        reportingComponent: this.component,
+        reportingInstance: '',
+      });
+    } catch {
+      // Events are best effort, as in Kubernetes: the namespace may be gone.
+    }
+  }
+}
+
+export interface WorkQueueOptions {
+  /** First retry delay after a failure. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Keys handled per macrotask, so the API server stays responsive. */
+  batchSize?: number;
+  onError?: (key: string, error: unknown) => void;
+}
+
+/**
+ * A deduplicating work queue: a key added many times before it is handled is
+ * handled once. Failures are retried with exponential backoff.
+ */
+export class WorkQueue {
+  readonly #pending = new Set<string>();
+  readonly #delayed = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  readonly #failures = new Map<string, number>();
+  #scheduled = false;
+  #stopped = false;
+  readonly #retryBaseMs: number;
+  readonly #retryMaxMs: number;
+  readonly #batchSize: number;
+
+  constructor(
+    private readonly handler: (key: string) => void,
+    private readonly options: WorkQueueOptions = {},
+  ) {
+    this.#retryBaseMs = options.retryBaseMs ?? 200;
+    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.#batchSize = options.batchSize ?? 1_000;
+  }
+
+  add(key: string): void {
+    if (this.#stopped) return;
+    this.#pending.add(key);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  /** Handles the key after a delay; an earlier pending delay wins. */
+  addAfter(key: string, delayMs: number): void {
+    if (this.#stopped) return;
+    if (delayMs <= 0) {
+      this.add(key);
+      return;
+    }
+    const at = Date.now() + delayMs;
+    const existing = this.#delayed.get(key);
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
+      this.#delayed.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref?.();
+    this.#delayed.set(key, { at, timer });
+  }
+
+  /** Forgets the failure count for a key (after an external fix). */
+  forget(key: string): void {
+    this.#failures.delete(key);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#pending.clear();
+    for (const { timer } of this.#delayed.values()) clearTimeout(timer);
+    this.#delayed.clear();
+  }
+
+  /** Whether nothing is queued right now (delayed retries excluded). */
+  idle(): boolean {
+    return this.#pending.size === 0 && !this.#scheduled;
+  }
+
+  #drain(): void {
+    this.#scheduled = false;
+    if (this.#stopped) return;
+    let handled = 0;
+    for (const key of this.#pending) {
+      if (handled++ >= this.#batchSize) break;
+      this.#pending.delete(key);
+      try {
+        this.handler(key);
+        this.#failures.delete(key);
+      } catch (error) {
+        const failures = (this.#failures.get(key) ?? 0) + 1;
+        this.#failures.set(key, failures);
+        this.options.onError?.(key, error);
+        this.addAfter(
+          key,
+          Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** (failures - 1)),
+        );
+      }
+    }
+    if (this.#pending.size > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+}
+
+/** Starts several stop functions' owners and returns one stop for all. */
+export function combineStops(stops: Array<() => void>): () => void {
+  return () => {
+    for (const stop of stops.reverse()) stop();
+  };
+}
+
+/** A stable ClusterIP for a Service, in OpenShift's default service network. */
+export function clusterIpFor(namespace: string, name: string): string {
+  const hash = shortHash(`${namespace}/${name}`, 4);
+  const code = (i: number) => NAME_ALPHABET.indexOf(hash[i]);
+  return `172.30.${(code(0) * 27 + code(1)) % 255}.${
+    ((code(2) * 27 + code(3)) % 253) + 1
+  }`;
+}
