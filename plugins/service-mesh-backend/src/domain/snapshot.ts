@@ -1,0 +1,91 @@
+import type {
+  ConfigMap,
+  Ingress,
+  IstioSidecar,
+  KubeObject,
+  MutatingWebhookConfiguration,
+  Namespace,
+  Pod,
+  Route,
+  SailIstio,
+  SailIstioRevision,
+  SailIstioRevisionTag,
+  Service,
+  ServiceMeshControlPlane,
+  ServiceMeshMember,
+  ServiceMeshMemberRoll,
+  Workload,
+} from './kube';
+
+/**
+ * Everything the mesh domain reads about one cluster, as plain objects. A
+ * watch-backed cache fills it; tests write it by hand.
+ *
+ * A list that is `undefined` means the API (usually a CRD) does not exist on
+ * the cluster; an empty list means it exists and holds nothing. The domain
+ * uses that difference, for example to tell OpenShift (Routes exist) from
+ * plain Kubernetes.
+ */
+export interface ClusterSnapshot {
+  /** Cluster name from the Kubernetes plugin's config. */
+  cluster: string;
+  namespaces: Namespace[];
+  /** Pods; only metadata, containers, initContainers, hostNetwork and phase are read. */
+  pods: Pod[];
+  /** Deployments, StatefulSets and DaemonSets, including istiod and istio-cni-node. */
+  workloads: Workload[];
+  services: Service[];
+  mutatingWebhookConfigurations: MutatingWebhookConfiguration[];
+  /** Mesh config maps (`istio`, `istio-<revision>`) of control-plane namespaces. */
+  configMaps?: ConfigMap[];
+  serviceMeshControlPlanes?: ServiceMeshControlPlane[];
+  serviceMeshMemberRolls?: ServiceMeshMemberRoll[];
+  serviceMeshMembers?: ServiceMeshMember[];
+  istios?: SailIstio[];
+  istioRevisions?: SailIstioRevision[];
+  istioRevisionTags?: SailIstioRevisionTag[];
+  /** Sail `IstioCNI` resources. */
+  istioCNIs?: KubeObject[];
+  sidecars?: IstioSidecar[];
+  networkAttachmentDefinitions?: KubeObject[];
+  routes?: Route[];
+  ingresses?: Ingress[];
+}
+
+/**
+ * Several clusters' snapshots, keyed by cluster name.
+ */
+export interface MeshSnapshot {
+  clusters: Record<string, ClusterSnapshot>;
+}
+
+/** An empty snapshot to start from in tests and for unreachable clusters. */
+export function emptyClusterSnapshot(cluster: string): ClusterSnapshot {
+  return {
+    cluster,
+    namespaces: [],
+    pods: [],
+    workloads: [],
+    services: [],
+    mutatingWebhookConfigurations: [],
+  };
+}
+
+export function findNamespace(
+  snapshot: ClusterSnapshot,
+  name: string,
+): Namespace | undefined {
+  return snapshot.namespaces.find(ns => ns.metadata.name === name);
+}
+
+export function inNamespace<T extends KubeObject>(
+  objects: T[] | undefined,
+  namespace: string,
+): T[] {
+  return (objects ?? []).filter(o => o.metadata.namespace === namespace);
+}
+
+/** OpenShift is recognised by its Route API. */
+export function isOpenShift(snapshot: ClusterSnapshot): boolean {
+  return snapshot.routes !== undefined;
+}
