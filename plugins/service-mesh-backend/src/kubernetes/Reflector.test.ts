@@ -1,0 +1,150 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Reflector } from './Reflector';
+
+type Handler = (phase: string, object: any) => void;
+type Done = (error: any) => void;
+
+/** A scripted watch: each call to watch() hands the test its callbacks. */
+function scriptedWatch() {
+  const calls: Array<{ query: any; onEvent: Handler; onDone: Done }> = [];
+  return {
+    calls,
+    watch: {
+      watch: async (
+        _path: string,
+        query: any,
+        onEvent: Handler,
+        onDone: Done,
+      ) => {
+        calls.push({ query, onEvent, onDone });
+        return new AbortController();
+      },
+    },
+  };
+}
+
+const pod = (
+  name: string,
+  resourceVersion: string,
+  namespace = 'bookinfo',
+) => ({
+  metadata: { name, namespace, resourceVersion },
+});
+
+const flush = () => new Promise(resolve => setImmediate(resolve));
+
+describe('Reflector', () => {
+  let clock = 1_000;
+  const logger = mockServices.logger.mock();
+
+  function makeReflector(
+    watch: ReturnType<typeof scriptedWatch>,
+    lists: Array<{ items: any[]; resourceVersion: string } | Error>,
+  ) {
+    let listCalls = 0;
+    const reflector = new Reflector({
+      name: 'test/pods',
+      path: '/api/v1/pods',
+      watch: watch.watch,
+      list: async () => {
+        const next = lists[Math.min(listCalls, lists.length - 1)];
+        listCalls += 1;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+      trim: (o: any) => o,
+      logger,
+      minBackoffMs: 1,
+      maxBackoffMs: 4,
+      now: () => clock,
+      random: () => 0,
+    });
+    return { reflector, listCalls: () => listCalls };
+  }
+
+  it('lists, then applies watch events from the list resourceVersion', async () => {
+    const watch = scriptedWatch();
+    const { reflector } = makeReflector(watch, [
+      { items: [pod('a', '5')], resourceVersion: '10' },
+    ]);
+    reflector.start();
+    await flush();
+    expect(watch.calls[0].query.resourceVersion).toBe('10');
+    expect(watch.calls[0].query.allowWatchBookmarks).toBe(true);
+    watch.calls[0].onEvent('ADDED', pod('b', '11'));
+    watch.calls[0].onEvent('MODIFIED', pod('a', '12'));
+    watch.calls[0].onEvent('DELETED', pod('b', '13'));
+    expect(reflector.list('bookinfo').map(p => p.metadata)).toEqual([
+      { name: 'a', namespace: 'bookinfo', resourceVersion: '12' },
+    ]);
+    reflector.stop();
+  });
+
+  it('counts a bookmark as contact and resumes the watch from it', async () => {
+    const watch = scriptedWatch();
+    const { reflector, listCalls } = makeReflector(watch, [
+      { items: [], resourceVersion: '10' },
+    ]);
+    reflector.start();
+    await flush();
+    clock = 5_000;
+    watch.calls[0].onEvent('BOOKMARK', { metadata: { resourceVersion: '42' } });
+    expect(reflector.status().lastContact).toBe(5_000);
+    watch.calls[0].onDone(null); // the server closed the stream normally
+    await flush();
+    expect(watch.calls[1].query.resourceVersion).toBe('42');
+    expect(listCalls()).toBe(1);
+    reflector.stop();
+  });
+
+  it('relists after 410 Gone instead of resuming from a lost resourceVersion', async () => {
+    const watch = scriptedWatch();
+    const { reflector, listCalls } = makeReflector(watch, [
+      { items: [pod('a', '5'), pod('b', '6')], resourceVersion: '10' },
+      { items: [pod('b', '20')], resourceVersion: '21' },
+    ]);
+    reflector.start();
+    await flush();
+    watch.calls[0].onEvent('ERROR', { code: 410, reason: 'Expired' });
+    watch.calls[0].onDone(null);
+    await flush();
+    expect(listCalls()).toBe(2);
+    expect(watch.calls[1].query.resourceVersion).toBe('21');
+    // What vanished while we were away is gone from the cache too.
+    expect(reflector.list().map(p => p.metadata.name)).toEqual(['b']);
+    reflector.stop();
+  });
+
+  it('retries with backoff after a failed list and reports the failure meanwhile', async () => {
+    const watch = scriptedWatch();
+    const { reflector, listCalls } = makeReflector(watch, [
+      new Error('connect ECONNREFUSED'),
+      { items: [pod('a', '1')], resourceVersion: '2' },
+    ]);
+    reflector.start();
+    await flush();
+    expect(reflector.status()).toMatchObject({
+      state: 'retrying',
+      error: 'connect ECONNREFUSED',
+    });
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(listCalls()).toBe(2);
+    expect(reflector.status().state).toBe('synced');
+    expect(reflector.size()).toBe(1);
+    reflector.stop();
+  });
+
+  it('restarts with a relist when asked by the staleness watchdog', async () => {
+    const watch = scriptedWatch();
+    const { reflector, listCalls } = makeReflector(watch, [
+      { items: [], resourceVersion: '1' },
+    ]);
+    reflector.start();
+    await flush();
+    reflector.restart('silent for too long');
+    await flush();
+    expect(listCalls()).toBe(2);
+    expect(watch.calls).toHaveLength(2);
+    reflector.stop();
+  });
+});

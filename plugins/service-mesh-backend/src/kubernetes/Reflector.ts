@@ -1,0 +1,211 @@
+import type { Watch } from '@kubernetes/client-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+
+/** The part of a Kubernetes object every cached item keeps. */
+export interface CachedObject {
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+  };
+}
+
+export interface ReflectorOptions<T extends CachedObject> {
+  /** Used in logs, e.g. `demo-ossm2/pods`. */
+  name: string;
+  /** The collection path to watch, e.g. `/api/v1/pods`. */
+  path: string;
+  /** Restricts the watch, as the list is restricted. */
+  labelSelector?: string;
+  watch: Pick<Watch, 'watch'>;
+  /** Lists the collection; the result's resourceVersion starts the watch. */
+  list(): Promise<{ items: unknown[]; resourceVersion: string }>;
+  /** Keeps only what status derivation needs, so 10,000 pods stay small. */
+  trim(object: any): T;
+  logger: LoggerService;
+  onChange?: () => void;
+  /** Backoff between restarts after an error; jitter is added. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+export type ReflectorState = 'starting' | 'synced' | 'retrying' | 'stopped';
+
+/**
+ * List-then-watch mirror of one collection, like client-go's reflector.
+ *
+ * The informer in @kubernetes/client-node stops on the first non-410 error and
+ * hides bookmarks; this one restarts with jittered backoff, relists on 410, and
+ * counts bookmarks as proof of a live stream, so "data as of" is honest even
+ * for collections that rarely change.
+ */
+export class Reflector<T extends CachedObject> {
+  private readonly byNamespace = new Map<string, Map<string, T>>();
+  private resourceVersion = '';
+  private abort?: AbortController;
+  private retryTimer?: NodeJS.Timeout;
+  private failures = 0;
+  private stopped = true;
+  private state: ReflectorState = 'stopped';
+  private lastContact?: number;
+  private lastError?: string;
+
+  constructor(private readonly options: ReflectorOptions<T>) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.state = 'starting';
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.state = 'stopped';
+    clearTimeout(this.retryTimer);
+    this.abort?.abort();
+    this.abort = undefined;
+  }
+
+  /** Drops the watch and relists, e.g. when a watchdog finds it silent. */
+  restart(reason: string): void {
+    if (this.stopped) return;
+    this.options.logger.info(`${this.options.name}: restarting (${reason})`);
+    this.abort?.abort();
+    this.abort = undefined;
+    this.resourceVersion = '';
+    clearTimeout(this.retryTimer);
+    void this.run();
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.byNamespace.get(namespace ?? '')?.get(name);
+  }
+
+  list(namespace?: string): T[] {
+    if (namespace !== undefined) {
+      return [...(this.byNamespace.get(namespace)?.values() ?? [])];
+    }
+    return [...this.byNamespace.values()].flatMap(items => [...items.values()]);
+  }
+
+  size(): number {
+    let total = 0;
+    for (const items of this.byNamespace.values()) total += items.size;
+    return total;
+  }
+
+  status(): { state: ReflectorState; lastContact?: number; error?: string } {
+    return {
+      state: this.state,
+      lastContact: this.lastContact,
+      error: this.lastError,
+    };
+  }
+
+  private now() {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      if (!this.resourceVersion) {
+        const { items, resourceVersion } = await this.options.list();
+        if (this.stopped) return;
+        this.replaceAll(items.map(item => this.options.trim(item)));
+        this.resourceVersion = resourceVersion;
+      }
+      this.state = 'synced';
+      this.lastContact = this.now();
+      this.lastError = undefined;
+      this.failures = 0;
+      const controller = await this.options.watch.watch(
+        this.options.path,
+        {
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          labelSelector: this.options.labelSelector,
+        },
+        (phase, object) => this.onEvent(phase, object),
+        error => this.onDone(error),
+      );
+      if (this.stopped) {
+        controller.abort();
+      } else {
+        this.abort = controller;
+      }
+    } catch (error) {
+      this.onDone(error);
+    }
+  }
+
+  private onEvent(phase: string, object: any) {
+    this.lastContact = this.now();
+    if (phase === 'ERROR') {
+      // A 410 inside the stream: history is gone, the next start relists.
+      if (object?.code === 410) this.resourceVersion = '';
+      return;
+    }
+    const resourceVersion = object?.metadata?.resourceVersion;
+    if (phase === 'BOOKMARK') {
+      if (resourceVersion) this.resourceVersion = resourceVersion;
+      return;
+    }
+    const item = this.options.trim(object);
+    if (phase === 'DELETED') {
+      this.byNamespace
+        .get(item.metadata.namespace ?? '')
+        ?.delete(item.metadata.name);
+    } else {
+      this.put(item);
+    }
+    if (resourceVersion) this.resourceVersion = resourceVersion;
+    this.options.onChange?.();
+  }
+
+  private onDone(error: unknown) {
+    this.abort = undefined;
+    if (this.stopped) return;
+    const code = (error as any)?.statusCode ?? (error as any)?.code;
+    if (code === 410) this.resourceVersion = '';
+    if (!error) {
+      // The server closed the watch normally: resume from where we were.
+      void this.run();
+      return;
+    }
+    this.failures += 1;
+    this.state = 'retrying';
+    this.lastError = error instanceof Error ? error.message : String(error);
+    const { minBackoffMs = 500, maxBackoffMs = 30_000 } = this.options;
+    const base = Math.min(
+      maxBackoffMs,
+      minBackoffMs * 2 ** (this.failures - 1),
+    );
+    const delay =
+      base / 2 + (this.options.random ?? Math.random)() * (base / 2);
+    this.options.logger.warn(
+      `${this.options.name}: watch failed (${
+        this.lastError
+      }); retrying in ${Math.round(delay)} ms`,
+    );
+    this.retryTimer = setTimeout(() => void this.run(), delay);
+  }
+
+  private replaceAll(items: T[]) {
+    this.byNamespace.clear();
+    for (const item of items) this.put(item);
+    this.options.onChange?.();
+  }
+
+  private put(item: T) {
+    const namespace = item.metadata.namespace ?? '';
+    let items = this.byNamespace.get(namespace);
+    if (!items) {
+      items = new Map();
+      this.byNamespace.set(namespace, items);
+    }
+    items.set(item.metadata.name, item);
+  }
+}

@@ -1,0 +1,70 @@
+import type { Config } from '@backstage/config';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { readFileSync } from 'node:fs';
+
+/** One cluster, as the Backstage Kubernetes plugin's config describes it. */
+export interface MeshClusterConfig {
+  name: string;
+  url: string;
+  serviceAccountToken?: string;
+  caData?: string;
+  skipTLSVerify: boolean;
+  /** Per-cluster mesh settings from `serviceMesh.clusters.<name>`. */
+  kialiUrl?: string;
+  jaegerUrl?: string;
+  grafanaUrl?: string;
+  /** How OSSM 2 namespaces are enrolled: the shared SMMR, or a ServiceMeshMember per namespace. */
+  enrollment: 'memberRoll' | 'member';
+}
+
+/**
+ * Reads clusters from `kubernetes.clusterLocatorMethods` (type `config`), the
+ * same keys the Kubernetes plugin uses, so clusters are configured once.
+ */
+export function readMeshClusters(
+  config: Config,
+  logger: LoggerService,
+): MeshClusterConfig[] {
+  const methods =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  const clusters: MeshClusterConfig[] = [];
+  for (const method of methods) {
+    const type = method.getString('type');
+    if (type !== 'config') {
+      logger.warn(
+        `service-mesh: cluster locator type '${type}' is not supported yet; its clusters are not shown. Use type 'config'.`,
+      );
+      continue;
+    }
+    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
+      const name = cluster.getString('name');
+      const authProvider = cluster.getOptionalString('authProvider');
+      if (authProvider && authProvider !== 'serviceAccount') {
+        logger.warn(
+          `service-mesh: cluster '${name}' uses authProvider '${authProvider}'; only 'serviceAccount' is supported, so it is skipped.`,
+        );
+        continue;
+      }
+      const caFile = cluster.getOptionalString('caFile');
+      const mesh = config.getOptionalConfig(`serviceMesh.clusters.${name}`);
+      clusters.push({
+        name,
+        url: cluster.getString('url'),
+        serviceAccountToken: cluster.getOptionalString('serviceAccountToken'),
+        caData:
+          cluster.getOptionalString('caData') ??
+          (caFile
+            ? Buffer.from(readFileSync(caFile)).toString('base64')
+            : undefined),
+        skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
+        kialiUrl: mesh?.getOptionalString('kiali.url'),
+        jaegerUrl: mesh?.getOptionalString('jaeger.url'),
+        grafanaUrl: mesh?.getOptionalString('grafana.url'),
+        enrollment:
+          (mesh?.getOptionalString('enrollment') as 'member' | undefined) ??
+          'memberRoll',
+      });
+    }
+  }
+  return clusters;
+}

@@ -1,0 +1,99 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  KUBERNETES_CLUSTER_ANNOTATION,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_ID_LABEL,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  LabelSelector,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from '@mesh-backstage/plugin-service-mesh-common';
+import { InputError } from '@backstage/errors';
+
+/** What an entity's Kubernetes annotations say about where it runs. */
+export interface EntityKubernetesScope {
+  /** `backstage.io/kubernetes-cluster`: only this cluster, when set. */
+  cluster?: string;
+  /** `backstage.io/kubernetes-namespace`. */
+  namespace?: string;
+  /** From `backstage.io/kubernetes-label-selector`, or `backstage.io/kubernetes-id`. */
+  workloadSelector?: LabelSelector;
+}
+
+/** Whether the entity carries any annotation the Kubernetes plugin reads. */
+export function hasKubernetesAnnotations(entity: Entity): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  return [
+    KUBERNETES_ID_ANNOTATION,
+    KUBERNETES_NAMESPACE_ANNOTATION,
+    KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  ].some(key => Boolean(annotations[key]));
+}
+
+/**
+ * Reads the Kubernetes plugin's annotations, so that an entity already shown
+ * in the Kubernetes tab needs nothing new. The label selector wins over the
+ * id, as in the Kubernetes plugin.
+ */
+export function readEntityScope(entity: Entity): EntityKubernetesScope {
+  const annotations = entity.metadata.annotations ?? {};
+  const selectorText = annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION];
+  const id = annotations[KUBERNETES_ID_ANNOTATION];
+  let workloadSelector: LabelSelector | undefined;
+  if (selectorText) {
+    try {
+      workloadSelector = parseLabelSelector(selectorText);
+    } catch (error) {
+      throw new InputError(
+        `Entity annotation ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} is not a valid label selector: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  } else if (id) {
+    workloadSelector = { matchLabels: { [KUBERNETES_ID_LABEL]: id } };
+  }
+  return {
+    cluster: annotations[KUBERNETES_CLUSTER_ANNOTATION] || undefined,
+    namespace: annotations[KUBERNETES_NAMESPACE_ANNOTATION] || undefined,
+    workloadSelector,
+  };
+}
+
+interface LabelledObject {
+  metadata: { namespace?: string; labels?: Record<string, string> };
+}
+
+/**
+ * The namespaces of one cluster that belong to the entity: its namespace
+ * annotation (when that namespace exists), else the namespaces holding
+ * workloads or pods its selector matches.
+ */
+export function namespacesOfEntity(
+  scope: EntityKubernetesScope,
+  cluster: {
+    name: string;
+    namespaceExists(name: string): boolean;
+    /** Deployments, StatefulSets, DaemonSets and pods of the cluster. */
+    workloads(): Iterable<LabelledObject>;
+  },
+): string[] {
+  if (scope.cluster && scope.cluster !== cluster.name) return [];
+  if (scope.namespace) {
+    return cluster.namespaceExists(scope.namespace) ? [scope.namespace] : [];
+  }
+  if (!scope.workloadSelector) return [];
+  const namespaces = new Set<string>();
+  for (const workload of cluster.workloads()) {
+    const namespace = workload.metadata.namespace;
+    if (
+      namespace &&
+      !namespaces.has(namespace) &&
+      matchesLabelSelector(scope.workloadSelector, workload.metadata.labels)
+    ) {
+      namespaces.add(namespace);
+    }
+  }
+  return [...namespaces].sort();
+}
