@@ -234,6 +234,11 @@ export class ClusterStore implements ClusterApi {
     return String(this.#resourceVersion);
   }
 
+  /** The newest resourceVersion no longer in the watch history (0 while nothing has been dropped). */
+  compactedResourceVersion(): number {
+    return this.#compactedThrough;
+  }
+
   writeCount(): number {
     return this.#writeCount;
   }

@@ -7,7 +7,11 @@ const DEPLOYMENTS = { group: 'apps', plural: 'deployments' };
 const deployment: KubeObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'demo', labels: { app: 'web', tier: 'fe' } },
+  metadata: {
+    name: 'web',
+    namespace: 'demo',
+    labels: { app: 'web', tier: 'fe' },
+  },
   spec: {
     replicas: 2,
     template: {
@@ -99,7 +103,11 @@ describe('applyPatch', () => {
             spec: {
               $setElementOrder: 'ignored',
               containers: [
-                { name: 'app', image: 'app:2', env: [{ name: 'B', value: '2' }] },
+                {
+                  name: 'app',
+                  image: 'app:2',
+                  env: [{ name: 'B', value: '2' }],
+                },
                 { name: 'sidecar', $patch: 'delete' },
                 { name: 'new', image: 'new:1' },
               ],
@@ -125,7 +133,9 @@ describe('applyPatch', () => {
     expect(
       caught(() => applyPatch(deployment, 'application/apply-patch+yaml', {})),
     ).toMatchObject({ code: 415 });
-    expect(caught(() => applyPatch(deployment, 'text/plain', {}))).toMatchObject({
+    expect(
+      caught(() => applyPatch(deployment, 'text/plain', {})),
+    ).toMatchObject({
       code: 415,
     });
   });
@@ -136,11 +146,14 @@ describe('ClusterStore.patch', () => {
 
   beforeEach(() => {
     store = new ClusterStore();
-    store.create({ group: '', plural: 'namespaces' }, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'demo' },
-    });
+    store.create(
+      { group: '', plural: 'namespaces' },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'demo' },
+      },
+    );
     store.create(DEPLOYMENTS, deployment);
   });
 
@@ -176,10 +189,16 @@ describe('ClusterStore.patch', () => {
   it('treats a resourceVersion in the patch as a precondition', () => {
     expect(
       caught(() =>
-        store.patch(DEPLOYMENTS, 'demo', 'web', 'application/merge-patch+json', {
-          metadata: { resourceVersion: '1' },
-          spec: { replicas: 9 },
-        }),
+        store.patch(
+          DEPLOYMENTS,
+          'demo',
+          'web',
+          'application/merge-patch+json',
+          {
+            metadata: { resourceVersion: '1' },
+            spec: { replicas: 9 },
+          },
+        ),
       ),
     ).toMatchObject({ code: 409, reason: 'Conflict' });
   });

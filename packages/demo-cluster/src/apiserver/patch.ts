@@ -1,4 +1,8 @@
-import { applyPatch as applyJsonPatch, JsonPatchError, Operation } from 'fast-json-patch';
+import {
+  applyPatch as applyJsonPatch,
+  JsonPatchError,
+  Operation,
+} from 'fast-json-patch';
 import { ApiError, KubeObject, PatchType } from './types';
 
 type JsonMap = Record<string, unknown>;
@@ -180,12 +184,10 @@ export function strategicMergePatch(
     }
     const mergeKey = mergeKeyFor(key, path);
     if (Array.isArray(value) && Array.isArray(result[key]) && mergeKey) {
-      result[key] = mergeList(
-        result[key] as unknown[],
-        value,
-        mergeKey,
-        [...path, key],
-      );
+      result[key] = mergeList(result[key] as unknown[], value, mergeKey, [
+        ...path,
+        key,
+      ]);
     } else if (
       Array.isArray(value) &&
       Array.isArray(result[key]) &&

@@ -1,0 +1,125 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { ClusterStore, WatchOptions } from './ClusterStore';
+import { apiVersionOf } from './objects';
+import { statusOf } from './status';
+import { IncludeObject, TableVersion, toTable } from './table';
+import { ApiError, KubeObject, ResourceType } from './types';
+
+/** An open watch response. */
+export interface WatchStream {
+  /** Ends the stream: cleanly (as a timeout does) or by destroying the socket. */
+  close(abrupt: boolean): void;
+  onClose(listener: () => void): void;
+}
+
+export interface ServeWatchOptions {
+  store: ClusterStore;
+  resource: ResourceType;
+  options: WatchOptions;
+  present: (object: KubeObject) => KubeObject;
+  allowBookmarks: boolean;
+  bookmarkIntervalMs: number;
+  timeoutSeconds: number;
+  table?: { tableVersion: TableVersion; includeObject?: IncludeObject };
+}
+
+/**
+ * Streams watch events as newline-delimited JSON, the way the apiserver does
+ * for `?watch=true`. A resourceVersion older than the store's history ends
+ * the stream with an ERROR event carrying a 410 Expired Status, which is what
+ * informers relist on.
+ */
+export function serveWatch(
+  _req: IncomingMessage,
+  res: ServerResponse,
+  watch: ServeWatchOptions,
+): WatchStream | undefined {
+  const { store, resource, present, table } = watch;
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  res.flushHeaders();
+
+  let firstTableEvent = true;
+  const write = (type: string, object: unknown) => {
+    res.write(`${JSON.stringify({ type, object })}\n`);
+  };
+  const writeObject = (type: string, object: KubeObject) => {
+    const presented = present(object);
+    if (!table) {
+      write(type, presented);
+      return;
+    }
+    write(
+      type,
+      toTable(resource, [presented], {
+        ...table,
+        includeColumns: firstTableEvent,
+        listMetadata: { resourceVersion: object.metadata.resourceVersion },
+      }),
+    );
+    firstTableEvent = false;
+  };
+
+  let stopWatching: () => void;
+  try {
+    stopWatching = store.watch(resource, watch.options, event =>
+      writeObject(event.type, event.object),
+    );
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 410) {
+      write('ERROR', statusOf(error));
+      res.end();
+      return undefined;
+    }
+    throw error;
+  }
+
+  const closeListeners: Array<() => void> = [];
+  let closed = false;
+  const timers: { bookmarks?: NodeJS.Timeout; timeout?: NodeJS.Timeout } = {};
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    stopWatching();
+    clearInterval(timers.bookmarks);
+    clearTimeout(timers.timeout);
+    closeListeners.forEach(listener => listener());
+  };
+
+  if (watch.allowBookmarks) {
+    timers.bookmarks = setInterval(() => {
+      write('BOOKMARK', {
+        kind: resource.kind,
+        apiVersion: apiVersionOf(resource.group, resource.version),
+        metadata: { resourceVersion: store.resourceVersion() },
+      });
+    }, watch.bookmarkIntervalMs);
+  }
+  timers.timeout = setTimeout(() => {
+    finish();
+    res.end();
+  }, Math.min(watch.timeoutSeconds * 1000, 2 ** 31 - 1));
+  // Not req 'close': that fires once the request is read, not when the client goes.
+  res.on('close', finish);
+
+  return {
+    close(abrupt) {
+      finish();
+      if (abrupt) {
+        res.socket?.destroy();
+      } else {
+        res.end();
+      }
+    },
+    onClose(listener) {
+      if (closed) {
+        listener();
+      } else {
+        closeListeners.push(listener);
+      }
+    },
+  };
+}
