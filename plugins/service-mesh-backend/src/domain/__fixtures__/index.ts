@@ -4,6 +4,7 @@
  */
 import fs from 'fs';
 import path from 'path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { parseAllDocuments } from 'yaml';
 import {
   ISTIO_REVISION_LABEL,
@@ -20,12 +21,16 @@ import type {
   Workload,
 } from '../kube';
 
+const packageDir = resolvePackagePath(
+  '@mesh-backstage/plugin-service-mesh-backend',
+);
+
 function findRepoRoot(): string {
-  let dir = __dirname;
+  let dir = packageDir;
   while (!fs.existsSync(path.join(dir, 'backstage.json'))) {
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`No backstage.json above ${__dirname}`);
+      throw new Error(`No backstage.json above ${packageDir}`);
     }
     dir = parent;
   }
@@ -65,22 +70,25 @@ export function loadSample(file: string): KubeObject[] {
 export function sampleObject<T extends KubeObject>(
   file: string,
   kind: string,
-  namespace?: string,
+  targetNamespace?: string,
 ): T {
   const object = loadSample(file).find(o => o.kind === kind);
   if (!object) {
     throw new Error(`No ${kind} in sample ${file}`);
   }
   const copy = structuredClone(object) as T;
-  if (namespace) {
-    copy.metadata.namespace = namespace;
+  if (targetNamespace) {
+    copy.metadata.namespace = targetNamespace;
   }
   return copy;
 }
 
 /** The pod Istio 1.24 produces for httpbin in namespace `demo`. */
 export function injectedPodIstio124(): Pod {
-  const full = path.join(__dirname, 'injected-pod-istio-1.24.yaml');
+  const full = path.join(
+    packageDir,
+    'src/domain/__fixtures__/injected-pod-istio-1.24.yaml',
+  );
   return parseYamlObjects(fs.readFileSync(full, 'utf8'), full)[0] as Pod;
 }
 
@@ -234,14 +242,14 @@ export function istiodDeployment(
 
 function injectorWebhook(
   prefix: string,
-  service: { name: string; namespace: string },
+  istiod: { name: string; namespace: string },
   namespaceSelector: MutatingWebhook['namespaceSelector'],
   objectSelector: MutatingWebhook['objectSelector'],
 ): MutatingWebhook {
   return {
     name: `${prefix}sidecar-injector.istio.io`,
     clientConfig: {
-      service: { ...service, path: '/inject' },
+      service: { ...istiod, path: '/inject' },
     },
     failurePolicy: 'Fail',
     namespaceSelector,
@@ -262,7 +270,7 @@ export function injectorWebhookConfiguration(options: {
   namespace?: string;
 }): MutatingWebhookConfiguration {
   const { revision, tag, isDefault } = options;
-  const service = {
+  const istiodService = {
     name: revision === 'default' ? 'istiod' : `istiod-${revision}`,
     namespace: options.namespace ?? 'istio-system',
   };
@@ -275,7 +283,7 @@ export function injectorWebhookConfiguration(options: {
   const webhooks = [
     injectorWebhook(
       'rev.namespace.',
-      service,
+      istiodService,
       {
         matchExpressions: [
           { key: 'istio.io/rev', operator: 'In', values: [selects] },
@@ -286,7 +294,7 @@ export function injectorWebhookConfiguration(options: {
     ),
     injectorWebhook(
       'rev.object.',
-      service,
+      istiodService,
       {
         matchExpressions: [
           { key: 'istio.io/rev', operator: 'DoesNotExist' },
@@ -305,7 +313,7 @@ export function injectorWebhookConfiguration(options: {
     webhooks.push(
       injectorWebhook(
         'namespace.',
-        service,
+        istiodService,
         {
           matchExpressions: [
             { key: 'istio-injection', operator: 'In', values: ['enabled'] },
@@ -315,7 +323,7 @@ export function injectorWebhookConfiguration(options: {
       ),
       injectorWebhook(
         'object.',
-        service,
+        istiodService,
         {
           matchExpressions: [
             { key: 'istio-injection', operator: 'DoesNotExist' },

@@ -1,0 +1,197 @@
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { isIgnoredByMesh, NEVER_INJECTED_NAMESPACES } from './injection';
+import type { ControlPlaneModel } from './controlPlane';
+import type { Namespace } from './kube';
+
+/**
+ * Why an action may not go ahead:
+ * - `notAllowed`: never, whoever asks (403);
+ * - `conflict`: not in the current state of the cluster (409); `forceable`
+ *   ones go ahead when the request says `force` and the caller holds the
+ *   force permission;
+ * - `input`: the request itself is wrong (400).
+ */
+export interface Refusal {
+  kind: 'notAllowed' | 'conflict' | 'input';
+  /** Stable code, such as `SM-GUARD-SYSTEM-NAMESPACE`. */
+  code: string;
+  message: string;
+  forceable: boolean;
+}
+
+export type GuardResult = { ok: true } | { ok: false; refusal: Refusal };
+
+const OK: GuardResult = { ok: true };
+
+function refuse(
+  kind: Refusal['kind'],
+  code: string,
+  message: string,
+  forceable = false,
+): GuardResult {
+  return { ok: false, refusal: { kind, code, message, forceable } };
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes label values: up to 63 of `[A-Za-z0-9_.-]`, alphanumeric at both ends. */
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** Namespace names must be DNS-1123 labels. */
+export function checkNamespaceName(name: unknown): GuardResult {
+  if (typeof name !== 'string' || !isDns1123Label(name)) {
+    return refuse(
+      'input',
+      'SM-INPUT-NAMESPACE',
+      `'${String(
+        name,
+      )}' is not a valid namespace name: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+    );
+  }
+  return OK;
+}
+
+/** Revision and tag names end up as `istio.io/rev` label values. */
+export function checkRevisionName(name: unknown): GuardResult {
+  if (
+    typeof name !== 'string' ||
+    name === '' ||
+    name.length > 63 ||
+    !LABEL_VALUE.test(name)
+  ) {
+    return refuse(
+      'input',
+      'SM-INPUT-REVISION',
+      `'${String(name)}' is not a valid revision or tag name`,
+    );
+  }
+  return OK;
+}
+
+/**
+ * Namespaces no action may touch: Kubernetes' own, control-plane
+ * namespaces, and namespaces labelled to be ignored by the mesh.
+ */
+export function checkNamespaceAllowed(
+  namespace: Namespace,
+  controlPlanes: ControlPlaneModel[],
+): GuardResult {
+  const name = namespace.metadata.name;
+  if (NEVER_INJECTED_NAMESPACES.includes(name)) {
+    return refuse(
+      'notAllowed',
+      'SM-GUARD-SYSTEM-NAMESPACE',
+      `${name} is a Kubernetes system namespace; the mesh never injects it`,
+    );
+  }
+  if (controlPlanes.some(cp => cp.namespace === name)) {
+    return refuse(
+      'notAllowed',
+      'SM-GUARD-CONTROL-PLANE-NAMESPACE',
+      `${name} holds a mesh control plane; it is managed by the mesh operator, not through self-service`,
+    );
+  }
+  if (isIgnoredByMesh(namespace.metadata.labels ?? {})) {
+    return refuse(
+      'notAllowed',
+      'SM-GUARD-IGNORED-NAMESPACE',
+      `${name} is labelled to be ignored by the mesh (istio.openshift.com/ignore-namespace or maistra.io/ignore-namespace)`,
+    );
+  }
+  return OK;
+}
+
+/**
+ * A revision or tag to switch to must exist. Forceable: the platform team
+ * may label a namespace ahead of installing the revision.
+ */
+export function checkRevisionExists(
+  controlPlanes: ControlPlaneModel[],
+  revisionOrTag: string,
+): GuardResult {
+  const exists = controlPlanes.some(
+    cp =>
+      cp.revisions.some(r => r.name === revisionOrTag) ||
+      cp.tags.some(t => t.name === revisionOrTag),
+  );
+  if (!exists) {
+    const known = controlPlanes.flatMap(cp => [
+      ...cp.revisions.map(r => r.name),
+      ...cp.tags.map(t => t.name),
+    ]);
+    return refuse(
+      'conflict',
+      'SM-GUARD-UNKNOWN-REVISION',
+      `No revision or tag named '${revisionOrTag}' exists on the cluster (known: ${
+        known.join(', ') || 'none'
+      }); pods created in the namespace would get no sidecar`,
+      true,
+    );
+  }
+  return OK;
+}
+
+/**
+ * While a revision's injector is down, its webhook (failurePolicy Fail)
+ * rejects every new pod in the namespaces it serves.
+ */
+export function checkInjectorReady(
+  controlPlanes: ControlPlaneModel[],
+  revision: string,
+): GuardResult {
+  const found = controlPlanes
+    .flatMap(cp => cp.revisions)
+    .find(r => r.name === revision);
+  if (found && !found.injectorReady) {
+    return refuse(
+      'conflict',
+      'SM-GUARD-INJECTOR-NOT-READY',
+      `The injector of revision '${revision}' is not ready: new pods in the namespace would fail to start until it is`,
+      true,
+    );
+  }
+  return OK;
+}
+
+/**
+ * Runs guards in order. Forceable refusals are collected instead of
+ * stopping when `force` is set, so the caller can demand the force
+ * permission only when force actually mattered.
+ */
+export function runGuards(
+  guards: (() => GuardResult)[],
+  force: boolean | undefined,
+): { ok: true; forced: Refusal[] } | { ok: false; refusal: Refusal } {
+  const forced: Refusal[] = [];
+  for (const guard of guards) {
+    const result = guard();
+    if (!result.ok) {
+      if (force && result.refusal.forceable) {
+        forced.push(result.refusal);
+      } else {
+        return result;
+      }
+    }
+  }
+  return { ok: true, forced };
+}
+
+/** The `@backstage/errors` error a router throws for a refusal. */
+export function refusalToError(refusal: Refusal): Error {
+  const message = `${refusal.message} [${refusal.code}]`;
+  switch (refusal.kind) {
+    case 'notAllowed':
+      return new NotAllowedError(message);
+    case 'conflict':
+      return new ConflictError(
+        refusal.forceable
+          ? `${message}; retry with force to override`
+          : message,
+      );
+    default:
+      return new InputError(message);
+  }
+}

@@ -1,0 +1,79 @@
+import {
+  PodRef,
+  RESTARTED_AT_ANNOTATION,
+  RestartRequest,
+} from '@mesh-backstage/plugin-service-mesh-common';
+import type { MeshContext } from '../mesh';
+import { podsByWorkload, sameWorkload, workloadRef } from '../workloads';
+import { prepareNamespaceAction } from './enroll';
+import { mapChanges, patchOperation, resourceVersionTest } from './operations';
+import { PlanOutcome, refused } from './outcome';
+
+/**
+ * Restarts workloads the way `kubectl rollout restart` does: a new
+ * `kubectl.kubernetes.io/restartedAt` pod-template annotation, which rolls
+ * every pod. `now` comes from the caller; a plan made twice for the same
+ * instant changes nothing the second time.
+ */
+export function planRestart(
+  context: MeshContext,
+  request: RestartRequest,
+  now: Date,
+): PlanOutcome<{ podsToReplace: PodRef[] }> {
+  const prepared = prepareNamespaceAction(context, request);
+  if (!prepared.ok) {
+    return prepared;
+  }
+  const name = prepared.namespace.metadata.name;
+  const pods = podsByWorkload(context.snapshot, name);
+  const all = [...pods.keys()];
+  const chosen = request.workloads
+    ? request.workloads.map(ref => ({
+        ref,
+        workload: all.find(w => sameWorkload(workloadRef(w), ref)),
+      }))
+    : all.map(workload => ({ ref: workloadRef(workload), workload }));
+  const missing = chosen.filter(c => !c.workload);
+  if (missing.length) {
+    return refused(
+      'input',
+      'SM-INPUT-WORKLOAD',
+      `No ${missing
+        .map(m => `${m.ref.kind} ${m.ref.name}`)
+        .join(', ')} in namespace ${name}`,
+    );
+  }
+  const restartedAt = now.toISOString();
+  const operations = [];
+  const podsToReplace: PodRef[] = [];
+  for (const { workload } of chosen) {
+    const template = workload!.spec.template;
+    const changes = mapChanges(
+      template.metadata?.annotations,
+      '/spec/template/metadata/annotations',
+      { [RESTARTED_AT_ANNOTATION]: restartedAt },
+    );
+    if (changes.length === 0) {
+      continue;
+    }
+    const prefix = template.metadata
+      ? []
+      : [{ op: 'add' as const, path: '/spec/template/metadata', value: {} }];
+    operations.push(
+      patchOperation(
+        workload!,
+        [...resourceVersionTest(workload!), ...prefix, ...changes],
+        `Restart ${workload!.kind} ${workload!.metadata.name} (${
+          pods.get(workload!)!.length
+        } pods replaced)`,
+      ),
+    );
+    for (const pod of pods.get(workload!)!) {
+      podsToReplace.push({
+        name: pod.metadata.name,
+        workload: workloadRef(workload!),
+      });
+    }
+  }
+  return { ok: true, change: { operations }, forced: [], podsToReplace };
+}
