@@ -1,6 +1,6 @@
 import { ClusterStore } from '../apiserver/ClusterStore';
 import { KubeObject } from '../apiserver/types';
-import { waitFor } from '../testing/waitFor';
+import { waitFor } from '../waitFor';
 import {
   DEPLOYMENTS,
   EVENTS,
