@@ -357,3 +357,58 @@ export function injectorWebhookConfiguration(options: {
     webhooks,
   };
 }
+
+/**
+ * Upstream Istio with revisions `default` (1.24.2, the default) and
+ * `canary` (1.25.0, tag `prod-stable`), and the samples' httpbin, sleep and
+ * helloworld in namespace `demo`, whose pods run the default revision.
+ */
+export function istioScenario(
+  demoLabels: Record<string, string> = { 'istio-injection': 'enabled' },
+) {
+  const httpbin = sampleObject<Workload>('httpbin.yaml', 'Deployment', 'demo');
+  const sleep = sampleObject<Workload>('sleep.yaml', 'Deployment', 'demo');
+  const helloworld = loadSample('helloworld.yaml')
+    .filter(o => o.kind === 'Deployment')
+    .map(
+      o =>
+        ({ ...o, metadata: { ...o.metadata, namespace: 'demo' } } as Workload),
+    );
+  const services = ['httpbin.yaml', 'sleep.yaml', 'helloworld.yaml'].map(f =>
+    sampleObject<Service>(f, 'Service', 'demo'),
+  );
+  const snapshot = {
+    cluster: 'dev',
+    namespaces: [
+      namespace('istio-system'),
+      namespace('demo', demoLabels, '77'),
+      namespace('other'),
+      namespace('kube-system'),
+    ],
+    workloads: [
+      istiodDeployment('default', '1.24.2'),
+      istiodDeployment('canary', '1.25.0'),
+      httpbin,
+      sleep,
+      ...helloworld,
+    ],
+    pods: [
+      podOf(httpbin, 'a', { proxy: { version: '1.24.2' } }),
+      podOf(sleep, 'a', { proxy: { version: '1.24.2' } }),
+      ...helloworld.map(h => podOf(h, 'a', { proxy: { version: '1.24.2' } })),
+    ],
+    services: [
+      ...services,
+      service('istiod', 'istio-system', [{ name: 'grpc-xds', port: 15010 }]),
+      service('other-a', 'other'),
+      service('other-b', 'other'),
+    ],
+    mutatingWebhookConfigurations: [
+      injectorWebhookConfiguration({ revision: 'default', isDefault: true }),
+      injectorWebhookConfiguration({ revision: 'canary' }),
+      injectorWebhookConfiguration({ revision: 'canary', tag: 'prod-stable' }),
+    ],
+    sidecars: [],
+  };
+  return { snapshot, httpbin, sleep, helloworld };
+}
