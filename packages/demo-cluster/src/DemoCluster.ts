@@ -13,7 +13,10 @@ export interface DemoClusterOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Serve HTTPS with a fresh self-signed certificate. */
+  /**
+   * Serve HTTPS with a fresh self-signed certificate. kubectl sends bearer
+   * tokens only over TLS, so turn this on for kubectl.
+   */
   tls?: boolean;
   /** The bearer token clients must send; random when omitted. */
   token?: string;

@@ -265,9 +265,12 @@ export class KubeApiServer {
       return;
     }
     if (path === '/openapi/v3') {
-      // An empty index: kubectl then validates nothing client-side and
-      // falls back to its built-in types for apply, instead of failing.
+      // An index without group-versions: kubectl then falls back to v2.
       sendJson(res, 200, { paths: {} });
+      return;
+    }
+    if (path === '/openapi/v2') {
+      this.#serveOpenApiV2(req, res);
       return;
     }
     if (segments[0] === 'apis' && segments.length === 2) {
@@ -295,6 +298,30 @@ export class KubeApiServer {
     }
     const request = this.#resolve(prefix.group, prefix.version, rest);
     await this.#serveResource(req, res, url, request);
+  }
+
+  /**
+   * An OpenAPI v2 document without definitions. kubectl (1.20 to 1.35)
+   * needs one to `apply` with validation on; with no schema for a kind it
+   * skips client-side validation and builds patches from its built-in types.
+   * It asks for protobuf, and an empty protobuf message is an empty document.
+   */
+  #serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+    if ((req.headers.accept ?? '').includes('protobuf')) {
+      res.writeHead(200, {
+        'Content-Type':
+          'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+        'Content-Length': 0,
+      });
+      res.end();
+      return;
+    }
+    sendJson(res, 200, {
+      swagger: '2.0',
+      info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
+      paths: {},
+      definitions: {},
+    });
   }
 
   #authenticate(req: IncomingMessage): void {
