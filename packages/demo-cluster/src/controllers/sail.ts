@@ -1,5 +1,5 @@
 import { LabelSelector } from '@mesh-backstage/plugin-service-mesh-common';
-import { ClusterApi, StoreEvent } from '../apiserver/types';
+import { ClusterApi, KubeObject, StoreEvent } from '../apiserver/types';
 import {
   ISTIOS,
   ISTIO_CNIS,
@@ -546,9 +546,7 @@ export function startSailController(
       count(
         podRevision,
         key,
-        event.type === 'DELETED'
-          ? undefined
-          : object.metadata.labels?.[REV_LABEL],
+        event.type === 'DELETED' ? undefined : proxyRevisionOf(object),
       );
     } else if (group === '' && plural === 'namespaces') {
       const labels =
@@ -598,7 +596,7 @@ export function startSailController(
     });
   }
   for (const pod of api.list({ group: '', plural: 'pods' })) {
-    const rev = pod.metadata.labels?.[REV_LABEL];
+    const rev = proxyRevisionOf(pod);
     if (rev)
       count(
         podRevision,
@@ -621,6 +619,22 @@ export function startSailController(
     unsubscribe();
     queue.stop();
   };
+}
+
+/**
+ * The revision whose proxy a pod runs: only injected pods count (istiod's own
+ * pods carry `istio.io/rev` too, but do not use the revision).
+ */
+function proxyRevisionOf(pod: KubeObject): string | undefined {
+  const status = pod.metadata.annotations?.['sidecar.istio.io/status'];
+  if (!status) return undefined;
+  const label = pod.metadata.labels?.[REV_LABEL];
+  if (label) return label;
+  try {
+    return JSON.parse(status).revision || 'default';
+  } catch {
+    return 'default';
+  }
 }
 
 function safeList(api: ClusterApi, ref: { group: string; plural: string }) {

@@ -127,6 +127,9 @@ export function startWorkloadsController(
   const replicaSetsByDeployment = new Map<string, Set<string>>();
   const deploymentOfReplicaSet = new Map<string, string>();
   /** When each not-yet-running pod was first seen. */
+  // The latest pods as watch events delivered them (frozen, shared with the
+  // store), so owners can count their pods without copying each one.
+  const podCache = new Map<string, KubeObject>();
   const firstSeen = new Map<string, number>();
   const crashLooping = new Set<string>();
   const createFailures = new Map<
@@ -180,10 +183,12 @@ export function startWorkloadsController(
       if (affected) queue.add(affected);
     }
     if (type === 'DELETED') {
+      podCache.delete(key);
       firstSeen.delete(key);
       crashLooping.delete(key);
       return;
     }
+    podCache.set(key, pod);
     const status = statusOf(pod);
     if (
       status.phase !== 'Running' ||
@@ -413,7 +418,7 @@ export function startWorkloadsController(
 
   const reconcilePod = (ns: string, name: string) => {
     const key = keyOf(ns, name);
-    let pod = api.get(PODS, ns, name);
+    let pod = podCache.get(key);
     if (!pod || pod.metadata.deletionTimestamp) {
       firstSeen.delete(key);
       return;
@@ -571,7 +576,7 @@ export function startWorkloadsController(
 
   const ownedPods = (ownerKey: string, ns: string) =>
     [...(podsByOwner.get(ownerKey) ?? [])]
-      .map(name => api.get(PODS, ns, name))
+      .map(name => podCache.get(keyOf(ns, name)))
       .filter((p): p is KubeObject => !!p && !p.metadata.deletionTimestamp);
 
   const deletePod = (pod: KubeObject) => {
