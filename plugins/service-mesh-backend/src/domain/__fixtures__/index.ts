@@ -20,6 +20,7 @@ import type {
   Service,
   Workload,
 } from '../kube';
+import type { ClusterSnapshot } from '../snapshot';
 
 const packageDir = resolvePackagePath(
   '@mesh-backstage/plugin-service-mesh-backend',
@@ -377,7 +378,7 @@ export function istioScenario(
   const services = ['httpbin.yaml', 'sleep.yaml', 'helloworld.yaml'].map(f =>
     sampleObject<Service>(f, 'Service', 'demo'),
   );
-  const snapshot = {
+  const snapshot: ClusterSnapshot = {
     cluster: 'dev',
     namespaces: [
       namespace('istio-system'),
