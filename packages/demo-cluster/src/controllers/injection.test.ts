@@ -173,13 +173,14 @@ describe('sidecar injection (upstream Istio revisions and tags)', () => {
     'namespace %s, pod %j → revision %s',
     (namespace, options, expected) => {
       const result = create(pod(namespace, name(), options));
+      const versions: Record<string, string> = {
+        '1-23-1': '1.23.1',
+        '1-24-3': '1.24.3',
+      };
       expect(result.revision).toBe(expected);
-      if (expected) {
-        const version = expected === '1-23-1' ? '1.23.1' : '1.24.3';
-        expect(result.image).toBe(`docker.io/istio/proxyv2:${version}`);
-      } else {
-        expect(result.image).toBeUndefined();
-      }
+      expect(result.image).toBe(
+        expected && `docker.io/istio/proxyv2:${versions[expected]}`,
+      );
     },
   );
 

@@ -132,7 +132,7 @@ export function startOssm2Controller(
     ].sort();
   };
 
-  const reconcileControlPlane = (ns: string, name: string) => {
+  function reconcileControlPlane(ns: string, name: string) {
     const smcp = api.get(SERVICE_MESH_CONTROL_PLANES, ns, name);
     queue.add(`SMMR/${ns}/default`);
     if (!smcp) {
@@ -279,7 +279,7 @@ export function startOssm2Controller(
       },
       appliedSpec: { ...spec, version: spec.version ?? 'v2.5' },
     });
-  };
+  }
 
   // ---- ServiceMeshMemberRoll
 
@@ -307,7 +307,7 @@ export function startOssm2Controller(
     spec: { config: '' },
   });
 
-  const reconcileMemberRoll = (cpNamespace: string) => {
+  function reconcileMemberRoll(cpNamespace: string) {
     const roll = api.get(SERVICE_MESH_MEMBER_ROLLS, cpNamespace, 'default');
     const smcp = controlPlaneOf(cpNamespace);
     const chart = smcp ? chartVersionOf(smcp) : undefined;
@@ -486,11 +486,11 @@ export function startOssm2Controller(
       memberStatuses,
       conditions: [condition(previous.conditions, ready)],
     });
-  };
+  }
 
   // ---- ServiceMeshMember
 
-  const reconcileMember = (ns: string) => {
+  function reconcileMember(ns: string) {
     const member = api.get(SERVICE_MESH_MEMBERS, ns, 'default');
     if (!member) {
       const cp = memberships.get(ns);
@@ -572,7 +572,7 @@ export function startOssm2Controller(
         condition(previous.conditions, ready),
       ],
     });
-  };
+  }
 
   // ---- Event routing
 

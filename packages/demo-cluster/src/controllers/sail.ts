@@ -131,8 +131,11 @@ export function startSailController(
     return false;
   };
 
-  const tagInUse = (tag: string) =>
-    usageOf(tag) > 0 || (tag === 'default' && injectionEnabledNamespaces > 0);
+  function tagInUse(tag: string) {
+    return (
+      usageOf(tag) > 0 || (tag === 'default' && injectionEnabledNamespaces > 0)
+    );
+  }
 
   const usageChanged = (value: string) => {
     const revisions = new Set([value, tagTargets.get(value)]);
@@ -173,7 +176,7 @@ export function startSailController(
 
   // ---- Istio
 
-  const reconcileIstio = (name: string) => {
+  function reconcileIstio(name: string) {
     const istio = api.get(ISTIOS, undefined, name);
     if (!istio) return; // Owned revisions go with it (garbage collection).
     const spec = (istio.spec ?? {}) as IstioSpec;
@@ -286,11 +289,11 @@ export function startSailController(
       ],
       state: activeReady ? 'Healthy' : 'NotReady',
     });
-  };
+  }
 
   // ---- IstioRevision
 
-  const reconcileRevision = (name: string) => {
+  function reconcileRevision(name: string) {
     const rev = api.get(ISTIO_REVISIONS, undefined, name);
     if (!rev) return; // Its istiod objects are owned by it and collected.
     const spec = (rev.spec ?? {}) as RevisionSpec;
@@ -349,11 +352,11 @@ export function startSailController(
       ],
       state: ready ? 'Healthy' : 'NotReady',
     });
-  };
+  }
 
   // ---- IstioRevisionTag
 
-  const reconcileTag = (name: string) => {
+  function reconcileTag(name: string) {
     const tag = api.get(ISTIO_REVISION_TAGS, undefined, name);
     if (!tag) {
       tagTargets.delete(name);
@@ -442,11 +445,11 @@ export function startSailController(
       ],
       state: 'Healthy',
     });
-  };
+  }
 
   // ---- IstioCNI
 
-  const reconcileCni = (name: string) => {
+  function reconcileCni(name: string) {
     const cni = api.get(ISTIO_CNIS, undefined, name);
     if (!cni) return;
     const spec = (cni.spec ?? {}) as { version?: string; namespace?: string };
@@ -510,7 +513,7 @@ export function startSailController(
       ],
       state: ready > 0 ? 'Healthy' : 'NotReady',
     });
-  };
+  }
 
   // ---- Event routing
 

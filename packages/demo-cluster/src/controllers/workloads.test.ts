@@ -122,6 +122,7 @@ describe('workloads controller', () => {
       spec: { ...(d2.spec as object), replicas: 1 },
     });
     await waitFor(() => podsOf('cart').length === 1);
+    expect(store.list(REPLICA_SETS, { namespace: 'shop' })).toHaveLength(1);
     await waitFor(
       () =>
         (store.get(DEPLOYMENTS, 'shop', 'cart')!.status as { replicas: number })

@@ -350,18 +350,15 @@ export function startWorkloadsController(
         startedAt,
       ),
     );
+    // Native sidecars (restartPolicy Always) keep running; others complete.
+    const initState = (c: ContainerSpec) => {
+      if (phase === 'Pending') return 'creating' as const;
+      return c.restartPolicy === 'Always'
+        ? ('running' as const)
+        : ('completed' as const);
+    };
     const initContainerStatuses = (spec.initContainers ?? []).map(c =>
-      containerStatus(
-        pod,
-        c,
-        phase === 'Pending'
-          ? 'creating'
-          : c.restartPolicy === 'Always'
-          ? 'running'
-          : 'completed',
-        0,
-        startedAt,
-      ),
+      containerStatus(pod, c, initState(c), 0, startedAt),
     );
     const unready = containerStatuses.filter(c => !c.ready).map(c => c.name);
     const ready = phase === 'Running' && unready.length === 0;
@@ -1000,7 +997,7 @@ export function startWorkloadsController(
     writeStatus(api, ref, workload, status);
   };
 
-  const reconcile = (key: string) => {
+  function reconcile(key: string) {
     const slash = key.indexOf('/');
     const kind = key.slice(0, slash);
     const [ns, name] = splitKey(key.slice(slash + 1));
@@ -1020,7 +1017,7 @@ export function startWorkloadsController(
         break;
       default:
     }
-  };
+  }
 
   const unsubscribe = api.subscribe(onEvent);
   for (const rs of api.list(REPLICA_SETS)) onReplicaSet('ADDED', rs);
