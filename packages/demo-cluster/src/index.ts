@@ -32,3 +32,5 @@ export type {
   Kubeconfig,
   KubeconfigCluster,
 } from './DemoCluster';
+export { scenarios, demoScenarioNames } from './scenarios';
+export type { Scenario, ScenarioComponent, ScenarioOptions } from './scenarios';
