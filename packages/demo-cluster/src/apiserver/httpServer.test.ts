@@ -4,8 +4,10 @@ import type {
   V1ConfigMap,
 } from '@kubernetes/client-node';
 import { DemoCluster, startDemoCluster } from '../DemoCluster';
-
-type K8s = typeof import('@kubernetes/client-node');
+import {
+  KubernetesClient as K8s,
+  loadKubernetesClient,
+} from '../__testUtils__/kubernetesClient';
 
 const CONFIGMAPS = { group: '', plural: 'configmaps' };
 
@@ -59,7 +61,7 @@ describe('KubeApiServer through @kubernetes/client-node', () => {
     } satisfies V1ConfigMap);
 
   beforeAll(async () => {
-    k8s = await import('@kubernetes/client-node');
+    k8s = loadKubernetesClient();
     cluster = await startDemoCluster({ bookmarkIntervalMs: 100, faults: true });
     kc = new k8s.KubeConfig();
     kc.loadFromString(JSON.stringify(cluster.kubeconfig('demo')));
@@ -714,7 +716,7 @@ describe('KubeApiServer history and transport', () => {
   let k8s: K8s;
 
   beforeAll(async () => {
-    k8s = await import('@kubernetes/client-node');
+    k8s = loadKubernetesClient();
   });
 
   it('answers a watch older than the history with 410, and the informer relists', async () => {
