@@ -15,7 +15,7 @@ export default defineConfig({
   // The test command starts the app itself and stops it afterwards; Playwright
   // kills only the process group it started.
   webServer: {
-    command: 'node node_modules/@backstage/cli/bin/backstage-cli repo start',
+    command: 'bash scripts/start.sh',
     url: 'http://localhost:3000',
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,
