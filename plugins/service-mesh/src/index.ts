@@ -1,1 +1,20 @@
-export { serviceMeshPlugin as default } from './plugin';
+/**
+ * Service-mesh status, links and self-service actions on Backstage entity
+ * pages. The new frontend system imports `@mesh-backstage/plugin-service-mesh/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  serviceMeshPlugin,
+  EntityServiceMeshCard,
+  EntityServiceMeshContent,
+  serviceMeshEntityContentRouteRef,
+} from './plugin';
+export { isServiceMeshAvailable } from './lib/isServiceMeshAvailable';
+export { serviceMeshApiRef, ServiceMeshClient } from './api';
+export type {
+  ServiceMeshApi,
+  ServiceMeshActionRequests,
+  ServiceMeshActionResponses,
+} from './api';

@@ -1,0 +1,66 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { serviceMeshApiRef, ServiceMeshClient } from './api';
+import { isServiceMeshAvailable } from './lib/isServiceMeshAvailable';
+
+/** @alpha */
+export const serviceMeshApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: serviceMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ServiceMeshClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The "Service mesh" card on the overview of entities with Kubernetes
+ * annotations: `entity-card:service-mesh`.
+ *
+ * @alpha
+ */
+export const serviceMeshEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isServiceMeshAvailable,
+    loader: () =>
+      import('./components/ServiceMeshCard').then(m => <m.ServiceMeshCard />),
+  },
+});
+
+/**
+ * The "Service mesh" tab of entities with Kubernetes annotations:
+ * `entity-content:service-mesh`.
+ *
+ * @alpha
+ */
+export const serviceMeshEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'service-mesh',
+    title: 'Service mesh',
+    filter: isServiceMeshAvailable,
+    loader: () =>
+      import('./components/ServiceMeshContent').then(m => (
+        <m.ServiceMeshContent />
+      )),
+  },
+});
+
+/**
+ * The service-mesh plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'service-mesh',
+  title: 'Service mesh',
+  extensions: [serviceMeshApi, serviceMeshEntityCard, serviceMeshEntityContent],
+});

@@ -1,0 +1,3 @@
+export { ActionDialog, PlanView } from './ActionDialog';
+export type { ActionDialogProps } from './ActionDialog';
+export type { MeshActionIntent, AnyActionResponse } from './meshActionIntent';

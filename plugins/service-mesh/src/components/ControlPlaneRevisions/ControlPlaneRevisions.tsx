@@ -1,0 +1,61 @@
+import { StatusError, StatusOK } from '@backstage/core-components';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import type { ControlPlaneInfo } from '@mesh-backstage/plugin-service-mesh-common';
+import { controlPlaneName } from '../../lib/meshSummary';
+
+function Readiness({ ready }: { ready: boolean }) {
+  return ready ? <StatusOK>Ready</StatusOK> : <StatusError>Not ready</StatusError>;
+}
+
+/** The revisions of a control plane, their health, and the tags on them. */
+export function ControlPlaneRevisions({
+  controlPlane,
+}: {
+  controlPlane: ControlPlaneInfo;
+}) {
+  const name = controlPlaneName(controlPlane);
+  return (
+    <>
+      <Typography variant="subtitle1">{name}</Typography>
+      <Table size="small" aria-label={`Revisions of ${name}`}>
+        <TableHead>
+          <TableRow>
+            <TableCell>Revision</TableCell>
+            <TableCell>Version</TableCell>
+            <TableCell>istiod</TableCell>
+            <TableCell>Injector</TableCell>
+            <TableCell>Tags</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {controlPlane.revisions.map(revision => (
+            <TableRow key={revision.name}>
+              <TableCell component="th" scope="row">
+                {revision.name}
+                {revision.isDefault ? ' (default)' : ''}
+              </TableCell>
+              <TableCell>{revision.version ?? 'unknown'}</TableCell>
+              <TableCell>
+                <Readiness ready={revision.ready} />
+              </TableCell>
+              <TableCell>
+                <Readiness ready={revision.injectorReady} />
+              </TableCell>
+              <TableCell>
+                {controlPlane.tags
+                  .filter(t => t.revision === revision.name)
+                  .map(t => t.name)
+                  .join(', ') || '–'}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
+  );
+}

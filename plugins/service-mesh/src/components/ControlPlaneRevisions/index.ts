@@ -1,0 +1,1 @@
+export { ControlPlaneRevisions } from './ControlPlaneRevisions';

@@ -1,0 +1,283 @@
+import { useState } from 'react';
+import type { Entity } from '@backstage/catalog-model';
+import { InfoCard } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import type {
+  ClusterMeshStatus,
+  InjectionSetting,
+  NamespaceMeshStatus,
+} from '@mesh-backstage/plugin-service-mesh-common';
+import type { MeshPermissions } from '../../hooks/useMeshPermissions';
+import {
+  controlPlaneName,
+  injectionText,
+  membershipText,
+  revisionLabel,
+  servingRevision,
+} from '../../lib/meshSummary';
+import { ActionButton } from '../ActionButton';
+import type { MeshActionIntent } from '../ActionDialog';
+import { SidecarEgressEditor, namespaceSidecar } from '../SidecarEgressEditor';
+import { WarningsList } from '../WarningsList';
+import { WorkloadsTable } from '../WorkloadsTable';
+
+export interface NamespaceMeshPanelProps {
+  entity: Entity;
+  cluster: ClusterMeshStatus;
+  namespace: NamespaceMeshStatus;
+  permissions: MeshPermissions;
+  onAction: (intent: MeshActionIntent) => void;
+}
+
+const injectionActions: Array<{ setting: InjectionSetting; label: string }> =
+  [
+    { setting: 'enabled', label: 'Enable injection' },
+    { setting: 'disabled', label: 'Disable injection' },
+    { setting: 'removed', label: 'Remove injection setting' },
+  ];
+
+function visibleServicesText(namespace: NamespaceMeshStatus): string {
+  const { all, withSidecarEgress } = namespace.visibleServices;
+  const total = `${all.toLocaleString('en-US')} in the mesh`;
+  return withSidecarEgress === undefined
+    ? `${total}, no Sidecar egress limit`
+    : `${withSidecarEgress.toLocaleString(
+        'en-US',
+      )} with the Sidecar egress (${total})`;
+}
+
+function Fact({ label, children }: { label: string; children: string }) {
+  return (
+    <TableRow>
+      <TableCell component="th" scope="row" style={{ width: '30%' }}>
+        {label}
+      </TableCell>
+      <TableCell>{children}</TableCell>
+    </TableRow>
+  );
+}
+
+/** One namespace of the entity: its mesh facts, actions, warnings and workloads. */
+export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
+  const { entity, cluster, namespace, permissions, onAction } = props;
+  const [editingEgress, setEditingEgress] = useState(false);
+  const [revision, setRevision] = useState('');
+  const ns = namespace.name;
+  const base = { cluster: cluster.name, namespace: ns };
+  const reasonId = `service-mesh-reason-${cluster.name}-${ns}`;
+  const { controlPlane, membership } = namespace;
+  const serving = servingRevision(namespace);
+  const anyDenied = Object.values(permissions.actions).some(
+    p => !p.loading && !p.allowed,
+  );
+  const inMesh = membership.member || membership.pending;
+  const sidecar = namespaceSidecar(namespace);
+  const revisionChoices = controlPlane
+    ? [
+        ...controlPlane.revisions.map(r => ({
+          value: r.name,
+          label: `Revision ${r.name}${r.version ? ` (${r.version})` : ''}`,
+        })),
+        ...controlPlane.tags.map(t => ({
+          value: t.name,
+          label: `Tag ${t.name} → ${t.revision}`,
+        })),
+      ]
+    : [];
+
+  return (
+    <InfoCard title={`Namespace ${ns}`} subheader={`Cluster ${cluster.name}`}>
+      <Table size="small" aria-label={`Mesh settings of ${ns}`}>
+        <TableBody>
+          <Fact label="Control plane">
+            {controlPlane ? controlPlaneName(controlPlane) : 'None on this cluster'}
+          </Fact>
+          <Fact label="Membership">{membershipText(namespace)}</Fact>
+          <Fact label="Injection">{injectionText(namespace)}</Fact>
+          <Fact label="Effective revision">
+            {serving ? revisionLabel(serving) : 'None: new pods get no sidecar'}
+          </Fact>
+          <Fact label="Visible services">{visibleServicesText(namespace)}</Fact>
+          <Fact label="Sidecar resources">
+            {namespace.sidecars.length
+              ? namespace.sidecars
+                  .map(s => `${s.name}: ${s.egressHosts.join(', ')}`)
+                  .join('; ')
+              : 'None'}
+          </Fact>
+        </TableBody>
+      </Table>
+
+      {controlPlane && (
+        <Box mt={2}>
+          <Typography variant="h6" component="h3">
+            Actions
+          </Typography>
+          {anyDenied && (
+            <Typography variant="body2" color="textSecondary" id={reasonId}>
+              {Object.values(permissions.actions).find(p => p.reason)?.reason}
+            </Typography>
+          )}
+          <Box display="flex" flexWrap="wrap" mt={1} style={{ gap: 8 }}>
+            {inMesh ? (
+              <ActionButton
+                permission={permissions.actions.unenroll}
+                reasonId={reasonId}
+                onClick={() =>
+                  onAction({
+                    action: 'unenroll',
+                    title: `Remove ${ns} from the mesh`,
+                    request: base,
+                  })
+                }
+              >
+                Remove from mesh
+              </ActionButton>
+            ) : (
+              <ActionButton
+                permission={permissions.actions.enroll}
+                reasonId={reasonId}
+                onClick={() =>
+                  onAction({
+                    action: 'enroll',
+                    title: `Enroll ${ns} in the mesh`,
+                    request: base,
+                  })
+                }
+              >
+                Enroll in mesh
+              </ActionButton>
+            )}
+            {injectionActions.map(({ setting, label }) => (
+              <ActionButton
+                key={setting}
+                permission={permissions.actions.setInjection}
+                reasonId={reasonId}
+                onClick={() =>
+                  onAction({
+                    action: 'setInjection',
+                    title: `${label} in ${ns}`,
+                    request: { ...base, injection: setting },
+                  })
+                }
+              >
+                {label}
+              </ActionButton>
+            ))}
+            <ActionButton
+              permission={permissions.actions.restart}
+              reasonId={reasonId}
+              disabled={namespace.workloads.length === 0}
+              onClick={() =>
+                onAction({
+                  action: 'restart',
+                  title: `Restart workloads in ${ns}`,
+                  request: base,
+                })
+              }
+            >
+              Restart workloads
+            </ActionButton>
+            <ActionButton
+              permission={permissions.actions.sidecarEgress}
+              reasonId={reasonId}
+              disabled={editingEgress}
+              onClick={() => setEditingEgress(true)}
+            >
+              {sidecar ? 'Edit Sidecar egress' : 'Create Sidecar egress'}
+            </ActionButton>
+          </Box>
+          {controlPlane.flavour !== 'ossm2' && revisionChoices.length > 0 && (
+            <Box display="flex" alignItems="center" mt={2} style={{ gap: 8 }}>
+              <TextField
+                select
+                label="Revision or tag"
+                value={revision}
+                onChange={e => setRevision(e.target.value)}
+                SelectProps={{ native: true }}
+                InputLabelProps={{ shrink: true }}
+                variant="outlined"
+                size="small"
+                disabled={!permissions.actions.switchRevision.allowed}
+              >
+                <option value="">Choose…</option>
+                {revisionChoices.map(choice => (
+                  <option key={choice.label} value={choice.value}>
+                    {choice.label}
+                  </option>
+                ))}
+              </TextField>
+              <ActionButton
+                permission={permissions.actions.switchRevision}
+                reasonId={reasonId}
+                disabled={revision === ''}
+                onClick={() =>
+                  onAction({
+                    action: 'switchRevision',
+                    title: `Switch ${ns} to ${revision}`,
+                    request: { ...base, revision },
+                  })
+                }
+              >
+                Switch revision
+              </ActionButton>
+            </Box>
+          )}
+          {editingEgress && (
+            <SidecarEgressEditor
+              entity={entity}
+              cluster={cluster.name}
+              namespace={namespace}
+              onCancel={() => setEditingEgress(false)}
+              onSubmit={request => {
+                setEditingEgress(false);
+                onAction({
+                  action: 'sidecarEgress',
+                  title: `Apply Sidecar egress in ${ns}`,
+                  request,
+                });
+              }}
+            />
+          )}
+        </Box>
+      )}
+
+      <Box mt={3}>
+        <Typography variant="h6" component="h3">
+          Warnings
+        </Typography>
+        <WarningsList
+          warnings={namespace.warnings}
+          permissions={permissions}
+          reasonId={reasonId}
+          onFix={fix => onAction(fix)}
+        />
+      </Box>
+
+      <Box mt={3}>
+        <WorkloadsTable
+          namespace={ns}
+          workloads={namespace.workloads}
+          restartPermission={permissions.actions.restart}
+          reasonId={reasonId}
+          onRestart={workloads =>
+            onAction({
+              action: 'restart',
+              title:
+                workloads.length === 1
+                  ? `Restart ${workloads[0].name}`
+                  : `Restart workloads in ${ns}`,
+              request: { ...base, workloads },
+            })
+          }
+        />
+      </Box>
+    </InfoCard>
+  );
+}

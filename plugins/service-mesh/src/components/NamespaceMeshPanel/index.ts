@@ -1,0 +1,2 @@
+export { NamespaceMeshPanel } from './NamespaceMeshPanel';
+export type { NamespaceMeshPanelProps } from './NamespaceMeshPanel';

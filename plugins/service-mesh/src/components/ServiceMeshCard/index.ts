@@ -1,0 +1,1 @@
+export { ServiceMeshCard } from './ServiceMeshCard';

@@ -1,0 +1,1 @@
+export { ServiceMeshContent } from './ServiceMeshContent';

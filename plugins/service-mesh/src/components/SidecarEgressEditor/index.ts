@@ -1,0 +1,2 @@
+export { SidecarEgressEditor, namespaceSidecar } from './SidecarEgressEditor';
+export type { SidecarEgressEditorProps } from './SidecarEgressEditor';

@@ -1,0 +1,2 @@
+export { WarningsList } from './WarningsList';
+export type { WarningsListProps } from './WarningsList';

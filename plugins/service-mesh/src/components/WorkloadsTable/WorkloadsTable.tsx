@@ -1,0 +1,121 @@
+import {
+  Link,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import type {
+  RestartRequest,
+  WorkloadMeshStatus,
+} from '@mesh-backstage/plugin-service-mesh-common';
+import type { ActionPermission } from '../../hooks/useMeshPermissions';
+import { ActionButton } from '../ActionButton';
+
+export interface WorkloadsTableProps {
+  namespace: string;
+  workloads: WorkloadMeshStatus[];
+  restartPermission: ActionPermission;
+  reasonId?: string;
+  onRestart: (workloads: NonNullable<RestartRequest['workloads']>) => void;
+}
+
+function proxiesText(workload: WorkloadMeshStatus): string {
+  if (workload.proxies.length === 0) {
+    return 'none';
+  }
+  return workload.proxies
+    .map(
+      p =>
+        `${p.revision}${p.version ? ` (${p.version})` : ''} on ${p.pods} ${
+          p.pods === 1 ? 'pod' : 'pods'
+        }`,
+    )
+    .join(', ');
+}
+
+function WorkloadState({ workload }: { workload: WorkloadMeshStatus }) {
+  if (workload.optedOut) {
+    return <StatusPending>Opted out</StatusPending>;
+  }
+  if (workload.restartNeeded) {
+    return <StatusWarning>Restart needed</StatusWarning>;
+  }
+  if (workload.podsWithSidecar > 0) {
+    return <StatusOK>Up to date</StatusOK>;
+  }
+  return <StatusPending>No sidecar</StatusPending>;
+}
+
+/** The namespace's workloads and the state of their sidecars. */
+export function WorkloadsTable(props: WorkloadsTableProps) {
+  const { namespace, workloads, restartPermission, reasonId, onRestart } =
+    props;
+  const columns: TableColumn<WorkloadMeshStatus>[] = [
+    {
+      title: 'Workload',
+      field: 'name',
+      highlight: true,
+      render: w => `${w.kind} ${w.name}`,
+    },
+    {
+      title: 'Pods with sidecar',
+      render: w => `${w.podsWithSidecar} of ${w.pods}`,
+    },
+    {
+      title: 'Pods without sidecar',
+      render: w => String(w.podsWithoutSidecar),
+    },
+    { title: 'Proxy revision (version)', render: proxiesText },
+    {
+      title: 'New pods get',
+      render: w => w.expectedRevision ?? 'no sidecar',
+    },
+    { title: 'State', render: w => <WorkloadState workload={w} /> },
+    {
+      title: 'Links',
+      render: w => (
+        <Box display="flex" style={{ gap: 12 }}>
+          {w.links.kiali && (
+            <Link to={w.links.kiali} aria-label={`${w.name} in Kiali`}>
+              Kiali
+            </Link>
+          )}
+          {w.links.jaeger && (
+            <Link to={w.links.jaeger} aria-label={`${w.name} traces in Jaeger`}>
+              Jaeger
+            </Link>
+          )}
+        </Box>
+      ),
+    },
+    {
+      title: 'Actions',
+      render: w =>
+        w.restartNeeded ? (
+          <ActionButton
+            size="small"
+            permission={restartPermission}
+            reasonId={reasonId}
+            onClick={() => onRestart([{ kind: w.kind, name: w.name }])}
+          >
+            Restart {w.name}
+          </ActionButton>
+        ) : null,
+    },
+  ];
+  return (
+    <Table<WorkloadMeshStatus>
+      title={`Workloads in ${namespace}`}
+      options={{ paging: false, search: false, padding: 'dense' }}
+      columns={columns}
+      // material-table writes into its rows; give it copies.
+      data={workloads.map(w => ({ ...w }))}
+      emptyContent={
+        <Box p={2}>No Deployments, StatefulSets or DaemonSets found.</Box>
+      }
+    />
+  );
+}
