@@ -53,6 +53,8 @@ export interface DefaultServiceMeshServiceOptions {
  * concurrent writers never lose each other's changes.
  */
 export class DefaultServiceMeshService implements ServiceMeshService {
+  private readonly writeLocks = new KeyedQueue();
+
   constructor(private readonly options: DefaultServiceMeshServiceOptions) {}
 
   async getStatus(entity: Entity): Promise<EntityMeshStatus> {
@@ -114,6 +116,21 @@ export class DefaultServiceMeshService implements ServiceMeshService {
       );
     }
 
+    if (request.dryRun) {
+      return this.planAndApply(action, request, cluster);
+    }
+    // Writers in this backend take turns per cluster, so they rarely race
+    // each other; the `test` preconditions still guard against other writers.
+    return this.writeLocks.run(cluster.config.name, () =>
+      this.planAndApply(action, request, cluster),
+    );
+  }
+
+  private async planAndApply(
+    action: ServiceMeshActionName,
+    request: ActionRequest,
+    cluster: MeshCluster,
+  ): Promise<MeshActionResponse> {
     const fresh = new Map<string, unknown>();
     const maxAttempts = this.options.maxAttempts ?? 100;
     for (let attempt = 1; ; attempt++) {
@@ -227,6 +244,22 @@ export function freshKey(ref: {
   name: string;
 }) {
   return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** Runs tasks with the same key one after another. */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
 }
 
 function jitter(attempt: number) {
