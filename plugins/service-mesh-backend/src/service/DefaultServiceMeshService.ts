@@ -36,6 +36,7 @@ import { StaleWriteError } from '../kubernetes/KubernetesWriter';
 import { snapshotFromCache } from './clusterSnapshot';
 import { namespacesOfEntity, readEntityScope } from './entityScope';
 import { withFreshObjects } from './freshObjects';
+import { KeyedQueue } from './KeyedQueue';
 import type { ActionRequest, ServiceMeshService } from './types';
 
 export interface DefaultServiceMeshServiceOptions {
@@ -244,22 +245,6 @@ export function freshKey(ref: {
   name: string;
 }) {
   return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
-
-/** Runs tasks with the same key one after another. */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
 }
 
 function jitter(attempt: number) {
