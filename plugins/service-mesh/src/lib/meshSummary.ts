@@ -28,6 +28,8 @@ export interface MeshSummary {
   namespacesInMesh: number;
   workloads: number;
   workloadsWithSidecar: number;
+  /** Workloads whose pods differ from what a new pod would get. */
+  workloadsNeedingRestart: number;
   /** Control plane and revision serving the namespaces, without repeats. */
   serving: ServingRevision[];
   /** All warnings, most severe first. */
@@ -123,6 +125,7 @@ export function summarizeStatus(status: EntityMeshStatus): MeshSummary {
     namespacesInMesh: inMesh.length,
     workloads: workloads.length,
     workloadsWithSidecar: withSidecar.length,
+    workloadsNeedingRestart: workloads.filter(w => w.restartNeeded).length,
     serving: [...serving.values()],
     warnings: namespaces.flatMap(n => n.warnings).sort(bySeverity),
     links: entityLinks(namespaces),

@@ -76,6 +76,14 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
         {summary.workloadsWithSidecar} of {summary.workloads} workloads with
         sidecar
       </Typography>
+      {summary.workloadsNeedingRestart > 0 && (
+        <Typography variant="body2">
+          <StatusWarning>
+            {summary.workloadsNeedingRestart} of {summary.workloads} workloads
+            need a restart to pick up the current proxy
+          </StatusWarning>
+        </Typography>
+      )}
       <WarningsLine summary={summary} />
       {status.clusters.map(cluster => {
         const problem = clusterProblem(cluster);

@@ -1,0 +1,280 @@
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import {
+  enrollPlan,
+  injectorNotReadyConflict,
+  restartPlan,
+  searchWithWarnings,
+  sidecarEgressPlan,
+  switchRevisionPlan,
+} from '../../__fixtures__/meshStatus';
+import {
+  componentEntity,
+  renderWithMesh,
+  serveMesh,
+} from '../../__testUtils__/renderWithMesh';
+import { ActionDialog } from './ActionDialog';
+import type { MeshActionIntent } from './meshActionIntent';
+
+const entity = componentEntity('search-service');
+const switchIntent: MeshActionIntent = {
+  action: 'switchRevision',
+  title: 'Switch search to 1-24-3',
+  request: {
+    cluster: 'demo-istio-revisions',
+    namespace: 'search',
+    revision: '1-24-3',
+  },
+};
+
+describe('ActionDialog', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  function renderDialog(
+    intent: MeshActionIntent,
+    respond: Parameters<typeof serveMesh>[1]['respond'],
+    options: { canForce?: boolean } = {},
+  ) {
+    const mesh = serveMesh(server, {
+      entity,
+      status: searchWithWarnings(),
+      respond,
+    });
+    const onApplied = jest.fn();
+    const onClose = jest.fn();
+    const rendered = renderWithMesh(
+      <ActionDialog
+        entity={entity}
+        intent={intent}
+        canForce={options.canForce ?? false}
+        onApplied={onApplied}
+        onClose={onClose}
+      />,
+      { entity },
+    );
+    return { mesh, onApplied, onClose, rendered };
+  }
+
+  const applied = <T extends { dryRun: boolean }>(plan: T, dryRun: unknown) => ({
+    json: { ...plan, dryRun: Boolean(dryRun), applied: !dryRun },
+  });
+
+  it('shows the dry run, then applies on Confirm', async () => {
+    const { mesh, onApplied } = renderDialog(switchIntent, (_a, body) =>
+      applied(switchRevisionPlan, body.dryRun),
+    );
+
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Switch search to 1-24-3',
+    });
+    expect(
+      await within(dialog).findByText(
+        'Namespace search: remove istio-injection, set istio.io/rev=prod-canary',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByLabelText('Namespace search after the change'),
+    ).toHaveTextContent('istio.io/rev: prod-canary');
+    expect(within(dialog).getByLabelText('Patch of search')).toHaveTextContent(
+      'remove /metadata/labels/istio-injection',
+    );
+    expect(mesh.actions).toEqual([
+      {
+        action: 'switchRevision',
+        body: { ...switchIntent.request, dryRun: true },
+      },
+    ]);
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+
+    expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
+    expect(mesh.actions[1]).toEqual({
+      action: 'switchRevision',
+      body: { ...switchIntent.request, dryRun: false },
+    });
+    expect(onApplied).toHaveBeenCalledWith(
+      expect.objectContaining({ applied: true }),
+    );
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeEnabled();
+  });
+
+  it('shows the error body when applying fails', async () => {
+    const { onApplied } = renderDialog(switchIntent, (_a, body) =>
+      body.dryRun
+        ? applied(switchRevisionPlan, true)
+        : {
+            status: 503,
+            json: {
+              error: {
+                name: 'ServiceUnavailableError',
+                message:
+                  'Cluster demo-istio-revisions is not readable yet: connect ECONNREFUSED; nothing was changed',
+              },
+              response: { statusCode: 503 },
+            },
+          },
+    );
+
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      await within(dialog).findByRole('button', { name: 'Confirm' }),
+    );
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The change failed (503');
+    expect(alert).toHaveTextContent(
+      'Cluster demo-istio-revisions is not readable yet: connect ECONNREFUSED; nothing was changed',
+    );
+    expect(onApplied).not.toHaveBeenCalled();
+  });
+
+  it('offers Force on a guard-rail refusal to users with the force permission', async () => {
+    const { mesh } = renderDialog(
+      switchIntent,
+      (_a, body) =>
+        body.force
+          ? {
+              json: {
+                ...switchRevisionPlan,
+                dryRun: Boolean(body.dryRun),
+                applied: !body.dryRun,
+                forced: ['SM-GUARD-INJECTOR-NOT-READY'],
+              },
+            }
+          : { status: 409, json: injectorNotReadyConflict },
+      { canForce: true },
+    );
+
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      "The injector of revision '1-24-3' is not ready",
+    );
+    expect(within(dialog).getByRole('button', { name: 'Confirm' })).toBeDisabled();
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Force' }));
+
+    expect(
+      await within(dialog).findByText(
+        'Overriding guard rails: SM-GUARD-INJECTOR-NOT-READY',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm with force' }),
+    );
+    expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
+    expect(mesh.actions.map(a => a.body)).toEqual([
+      { ...switchIntent.request, dryRun: true },
+      { ...switchIntent.request, dryRun: true, force: true },
+      { ...switchIntent.request, dryRun: false, force: true },
+    ]);
+  });
+
+  it('explains a guard-rail refusal without Force to other users', async () => {
+    renderDialog(switchIntent, () => ({
+      status: 409,
+      json: injectorNotReadyConflict,
+    }));
+
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'The change cannot be made (409',
+    );
+    expect(
+      within(dialog).getByText(
+        /Only users with the service-mesh.force permission can override/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).queryByRole('button', { name: 'Force' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('lists the pods a restart replaces', async () => {
+    renderDialog(
+      {
+        action: 'restart',
+        title: 'Restart search-indexer',
+        request: {
+          cluster: 'demo-istio-revisions',
+          namespace: 'search',
+          workloads: [{ kind: 'Deployment', name: 'search-indexer' }],
+        },
+      },
+      (_a, body) => applied(restartPlan, body.dryRun),
+    );
+
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Restart search-indexer',
+    });
+    const pods = await within(dialog).findByRole('list', {
+      name: 'Pods to be replaced',
+    });
+    expect(within(pods).getByText('search-indexer-7c9f8d6b5-x2lkq')).toBeInTheDocument();
+  });
+
+  it('shows how many services the proxies will see with a Sidecar egress', async () => {
+    renderDialog(
+      {
+        action: 'sidecarEgress',
+        title: 'Apply Sidecar egress in legacy-billing',
+        request: {
+          cluster: 'demo-ossm2',
+          namespace: 'legacy-billing',
+          hosts: ['./*', 'istio-system/*', 'payments/*'],
+        },
+      },
+      (_a, body) => applied(sidecarEgressPlan, body.dryRun),
+    );
+
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      await within(dialog).findByText('Visible services: 1,243 → 37'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByLabelText('Sidecar legacy-billing/default after the change'),
+    ).toHaveTextContent('- payments/*');
+  });
+
+  it('says when there is nothing to change and disables Confirm', async () => {
+    renderDialog(
+      {
+        action: 'enroll',
+        title: 'Enroll bookinfo in the mesh',
+        request: { cluster: 'demo-ossm2', namespace: 'bookinfo' },
+      },
+      () => ({
+        json: { dryRun: true, applied: false, change: { operations: [] } },
+      }),
+    );
+
+    expect(
+      await screen.findByText(
+        'Nothing to change: the cluster is already in the requested state.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Confirm' })).toBeDisabled();
+  });
+
+  it('closes on Cancel without applying', async () => {
+    const { mesh, onClose } = renderDialog(
+      {
+        action: 'enroll',
+        title: 'Enroll legacy-billing in the mesh',
+        request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
+      },
+      (_a, body) => applied(enrollPlan, body.dryRun),
+    );
+
+    await screen.findByText(
+      'Add legacy-billing to ServiceMeshMemberRoll istio-system/default',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+
+    expect(onClose).toHaveBeenCalled();
+    await waitFor(() => expect(mesh.actions).toHaveLength(1));
+    expect(mesh.actions[0].body.dryRun).toBe(true);
+  });
+});
