@@ -60,11 +60,21 @@ export function readMeshClusters(
         kialiUrl: mesh?.getOptionalString('kiali.url'),
         jaegerUrl: mesh?.getOptionalString('jaeger.url'),
         grafanaUrl: mesh?.getOptionalString('grafana.url'),
-        enrollment:
-          (mesh?.getOptionalString('enrollment') as 'member' | undefined) ??
-          'memberRoll',
+        enrollment: readEnrollment(name, mesh?.getOptionalString('enrollment')),
       });
     }
   }
   return clusters;
+}
+
+function readEnrollment(
+  cluster: string,
+  value: string | undefined,
+): MeshClusterConfig['enrollment'] {
+  if (value === undefined || value === 'memberRoll' || value === 'member') {
+    return value ?? 'memberRoll';
+  }
+  throw new Error(
+    `serviceMesh.clusters.${cluster}.enrollment must be 'memberRoll' or 'member', not '${value}'`,
+  );
 }
