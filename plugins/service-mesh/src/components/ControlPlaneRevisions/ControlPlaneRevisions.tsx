@@ -35,7 +35,7 @@ export function ControlPlaneRevisions({
         <TableBody>
           {controlPlane.revisions.map(revision => (
             <TableRow key={revision.name}>
-              <TableCell component="th" scope="row">
+              <TableCell component="th" scope="row" role="rowheader">
                 {revision.name}
                 {revision.isDefault ? ' (default)' : ''}
               </TableCell>

@@ -55,7 +55,13 @@ function visibleServicesText(namespace: NamespaceMeshStatus): string {
 function Fact({ label, children }: { label: string; children: string }) {
   return (
     <TableRow>
-      <TableCell component="th" scope="row" style={{ width: '30%' }}>
+      <TableCell
+        component="th"
+        scope="row"
+        // MUI gives custom cell components role="cell"; keep the row header.
+        role="rowheader"
+        style={{ width: '30%' }}
+      >
         {label}
       </TableCell>
       <TableCell>{children}</TableCell>
@@ -197,6 +203,7 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
             <Box display="flex" alignItems="center" mt={2} style={{ gap: 8 }}>
               <TextField
                 select
+                id={`service-mesh-revision-${cluster.name}-${ns}`}
                 label="Revision or tag"
                 value={revision}
                 onChange={e => setRevision(e.target.value)}

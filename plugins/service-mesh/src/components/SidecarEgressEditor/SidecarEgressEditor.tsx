@@ -148,6 +148,7 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
       </List>
       <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
         <TextField
+          id={`service-mesh-egress-host-${cluster}-${namespace.name}`}
           label="Egress host"
           placeholder="payments/*"
           value={draft}
