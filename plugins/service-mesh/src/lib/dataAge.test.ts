@@ -1,0 +1,23 @@
+import { formatAge, staleDataText } from './dataAge';
+
+describe('staleDataText', () => {
+  const now = Date.parse('2025-05-06T10:00:00Z');
+
+  it('says nothing about fresh data', () => {
+    expect(staleDataText('2025-05-06T09:59:45Z', now)).toBeUndefined();
+    expect(staleDataText(undefined, now)).toBeUndefined();
+  });
+
+  it('gives the age of older data', () => {
+    expect(staleDataText('2025-05-06T09:59:18Z', now)).toBe('as of 42 s ago');
+    expect(staleDataText('2025-05-06T09:57:00Z', now)).toBe('as of 3 min ago');
+  });
+});
+
+describe('formatAge', () => {
+  it('uses the largest sensible unit', () => {
+    expect(formatAge(12_000)).toBe('12 s ago');
+    expect(formatAge(2 * 3600_000)).toBe('2 h ago');
+    expect(formatAge(3 * 86400_000)).toBe('3 days ago');
+  });
+});

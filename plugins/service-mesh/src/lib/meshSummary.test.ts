@@ -1,0 +1,89 @@
+import {
+  bookinfoInMesh,
+  bookinfoWithUnreachableCluster,
+  checkoutDrift,
+  legacyBillingNotInMesh,
+  searchWithWarnings,
+} from '../__fixtures__/meshStatus';
+import {
+  clusterProblem,
+  injectionText,
+  revisionLabel,
+  summarizeStatus,
+} from './meshSummary';
+
+describe('summarizeStatus', () => {
+  it('is in mesh when every namespace is a member and every workload has a sidecar', () => {
+    const summary = summarizeStatus(bookinfoInMesh());
+    expect(summary).toMatchObject({
+      verdict: 'inMesh',
+      namespaces: 1,
+      namespacesInMesh: 1,
+      workloads: 6,
+      workloadsWithSidecar: 6,
+      workloadsNeedingRestart: 0,
+      warnings: [],
+    });
+    expect(summary.serving.map(revisionLabel)).toEqual(['basic (2.5.2)']);
+  });
+
+  it('is not in mesh without members or sidecars', () => {
+    expect(summarizeStatus(legacyBillingNotInMesh()).verdict).toBe(
+      'notInMesh',
+    );
+  });
+
+  it('is partly in mesh when a workload runs without a sidecar', () => {
+    const summary = summarizeStatus(searchWithWarnings());
+    expect(summary.verdict).toBe('partlyInMesh');
+    expect(summary.workloadsWithSidecar).toBe(2);
+    expect(summary.serving.map(revisionLabel)).toEqual([
+      'default → 1-23-1 (1.23.1)',
+    ]);
+  });
+
+  it('counts workloads that need a restart and sorts warnings by severity', () => {
+    const status = checkoutDrift();
+    status.clusters[0].namespaces[0].warnings.push({
+      code: 'SM-INJECTOR-NOT-READY',
+      severity: 'error',
+      namespace: 'checkout',
+      message: 'The injector of revision 1-24-3 is not ready',
+    });
+    const summary = summarizeStatus(status);
+    expect(summary.workloadsNeedingRestart).toBe(2);
+    expect(summary.warnings.map(w => w.code)).toEqual([
+      'SM-INJECTOR-NOT-READY',
+      'SM-OLD-REVISION',
+      'SM-OLD-REVISION',
+    ]);
+  });
+
+  it('is unknown when no namespace could be read', () => {
+    const status = bookinfoWithUnreachableCluster();
+    status.clusters.shift();
+    expect(summarizeStatus(status).verdict).toBe('unknown');
+  });
+});
+
+describe('clusterProblem', () => {
+  it('names unreachable clusters and read errors', () => {
+    const [ok, unreachable] = bookinfoWithUnreachableCluster().clusters;
+    expect(clusterProblem(ok)).toBeUndefined();
+    expect(clusterProblem(unreachable)).toBe(
+      'Cluster demo-ossm2-dr is unreachable: connect ECONNREFUSED 10.0.12.5:6443. Its mesh status is unknown.',
+    );
+    expect(clusterProblem({ ...ok, error: 'watch failed: 410 Gone' })).toMatch(
+      /could not be read just now: watch failed: 410 Gone. Showing the last known state./,
+    );
+  });
+});
+
+describe('injectionText', () => {
+  it('lists both labels when both are set', () => {
+    const namespace = searchWithWarnings().clusters[0].namespaces[0];
+    expect(injectionText(namespace)).toBe(
+      'istio-injection=enabled, istio.io/rev=prod-canary',
+    );
+  });
+});
