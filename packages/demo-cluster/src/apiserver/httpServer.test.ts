@@ -449,6 +449,65 @@ describe('KubeApiServer through @kubernetes/client-node', () => {
     }
   });
 
+  it('streams a list with sendInitialEvents, ending it with a marked bookmark', async () => {
+    await cluster.api.create(CONFIGMAPS, configMap('streamed-a'));
+    await cluster.api.create(CONFIGMAPS, configMap('streamed-b'));
+    const watch = new k8s.Watch(kc);
+    const events: Array<{
+      type: string;
+      name?: string;
+      rv?: string;
+      annotations?: Record<string, string>;
+    }> = [];
+    const request = await watch.watch(
+      '/api/v1/namespaces/default/configmaps',
+      {
+        sendInitialEvents: true,
+        resourceVersionMatch: 'NotOlderThan',
+        allowWatchBookmarks: true,
+        fieldSelector: 'metadata.name=streamed-a',
+      },
+      (type, object) =>
+        events.push({
+          type,
+          name: object.metadata?.name,
+          rv: object.metadata?.resourceVersion,
+          annotations: object.metadata?.annotations,
+        }),
+      () => undefined,
+    );
+    try {
+      await waitFor(
+        () => events.some(e => e.type === 'BOOKMARK'),
+        'the initial-events-end bookmark',
+      );
+      expect(events.slice(0, 2)).toEqual([
+        expect.objectContaining({ type: 'ADDED', name: 'streamed-a' }),
+        {
+          type: 'BOOKMARK',
+          name: undefined,
+          rv: cluster.store.resourceVersion(),
+          annotations: { 'k8s.io/initial-events-end': 'true' },
+        },
+      ]);
+      const existing = cluster.api.get(CONFIGMAPS, 'default', 'streamed-a')!;
+      await cluster.api.update(CONFIGMAPS, { ...existing, data: { x: '1' } });
+      await waitFor(
+        () => events.find(e => e.type === 'MODIFIED'),
+        'the change after the initial events',
+      );
+    } finally {
+      request.abort();
+    }
+
+    // Without bookmarks the end of the initial events cannot be told: 422.
+    const refused = await raw(
+      '/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true',
+    );
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ reason: 'Invalid' });
+  });
+
   it('ends a watch after timeoutSeconds', async () => {
     const watch = new k8s.Watch(kc);
     let done = false;

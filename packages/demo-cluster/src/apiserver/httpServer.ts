@@ -417,6 +417,16 @@ export class KubeApiServer {
     };
 
     if (verb === 'watch') {
+      const sendInitialEvents = query.get('sendInitialEvents') === 'true';
+      const allowBookmarks = query.get('allowWatchBookmarks') === 'true';
+      if (sendInitialEvents && !allowBookmarks) {
+        // As the apiserver does: the end of the initial events is a bookmark.
+        throw new ApiError(
+          422,
+          'Invalid',
+          'sendInitialEvents requires setting allowWatchBookmarks to true',
+        );
+      }
       const stream = serveWatch(req, res, {
         store,
         resource,
@@ -425,7 +435,8 @@ export class KubeApiServer {
           resourceVersion: query.get('resourceVersion') ?? undefined,
         },
         present,
-        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+        allowBookmarks,
+        sendInitialEvents,
         bookmarkIntervalMs: this.#options.bookmarkIntervalMs ?? 1000,
         timeoutSeconds: Math.min(
           Number(query.get('timeoutSeconds')) || Infinity,

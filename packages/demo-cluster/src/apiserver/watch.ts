@@ -18,6 +18,12 @@ export interface ServeWatchOptions {
   options: WatchOptions;
   present: (object: KubeObject) => KubeObject;
   allowBookmarks: boolean;
+  /**
+   * `sendInitialEvents=true` (a streaming list, which client-go and kubectl
+   * 1.35 use): the current objects as ADDED, then a BOOKMARK marked
+   * `k8s.io/initial-events-end`, then changes.
+   */
+  sendInitialEvents?: boolean;
   bookmarkIntervalMs: number;
   timeoutSeconds: number;
   table?: { tableVersion: TableVersion; includeObject?: IncludeObject };
@@ -63,10 +69,22 @@ export function serveWatch(
     firstTableEvent = false;
   };
 
+  const bookmark = (annotations?: Record<string, string>) =>
+    write('BOOKMARK', {
+      kind: resource.kind,
+      apiVersion: apiVersionOf(resource.group, resource.version),
+      metadata: { resourceVersion: store.resourceVersion(), annotations },
+    });
+
   let stopWatching: () => void;
   try {
-    stopWatching = store.watch(resource, watch.options, event =>
-      writeObject(event.type, event.object),
+    stopWatching = store.watch(
+      resource,
+      // NotOlderThan any given version: the current state always qualifies.
+      watch.sendInitialEvents
+        ? { ...watch.options, resourceVersion: undefined }
+        : watch.options,
+      event => writeObject(event.type, event.object),
     );
   } catch (error) {
     if (error instanceof ApiError && error.code === 410) {
@@ -75,6 +93,10 @@ export function serveWatch(
       return undefined;
     }
     throw error;
+  }
+  // store.watch replays synchronously, so this follows the last initial event.
+  if (watch.sendInitialEvents) {
+    bookmark({ 'k8s.io/initial-events-end': 'true' });
   }
 
   const closeListeners: Array<() => void> = [];
@@ -90,13 +112,7 @@ export function serveWatch(
   };
 
   if (watch.allowBookmarks) {
-    timers.bookmarks = setInterval(() => {
-      write('BOOKMARK', {
-        kind: resource.kind,
-        apiVersion: apiVersionOf(resource.group, resource.version),
-        metadata: { resourceVersion: store.resourceVersion() },
-      });
-    }, watch.bookmarkIntervalMs);
+    timers.bookmarks = setInterval(() => bookmark(), watch.bookmarkIntervalMs);
   }
   timers.timeout = setTimeout(() => {
     finish();
