@@ -64,9 +64,7 @@ export const EntityServiceMeshContent = serviceMeshPlugin.provide(
   createRoutableExtension({
     name: 'EntityServiceMeshContent',
     component: () =>
-      import('./components/ServiceMeshContent').then(
-        m => m.ServiceMeshContent,
-      ),
+      import('./components/ServiceMeshContent').then(m => m.ServiceMeshContent),
     mountPoint: serviceMeshEntityContentRouteRef,
   }),
 );

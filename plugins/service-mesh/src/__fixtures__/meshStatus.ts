@@ -105,9 +105,7 @@ export function bookinfoNamespace(): NamespaceMeshStatus {
       ossm2Workload('reviews-v2', 'reviews', 'v2'),
       ossm2Workload('reviews-v3', 'reviews', 'v3'),
     ],
-    sidecars: [
-      { name: 'default', egressHosts: ['./*', 'istio-system/*'] },
-    ],
+    sidecars: [{ name: 'default', egressHosts: ['./*', 'istio-system/*'] }],
     visibleServices: { all: 1243, withSidecarEgress: 37 },
     warnings: [],
     links: {

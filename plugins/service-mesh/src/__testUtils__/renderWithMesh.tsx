@@ -8,7 +8,7 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
-import type { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { serviceMeshApiRef, ServiceMeshClient } from '../api';
 
 export const API_BASE = 'http://localhost:7007/api/service-mesh';
@@ -36,7 +36,7 @@ export interface RecordedAction {
  * action request; by default the fixture plan with `dryRun` echoed.
  */
 export function serveMesh(
-  server: SetupServerApi,
+  server: SetupServer,
   options: {
     entity: Entity;
     status: EntityMeshStatus | (() => EntityMeshStatus);
@@ -63,8 +63,15 @@ export function serveMesh(
       const body = (await request.json()) as Record<string, unknown>;
       const action = String(params.action);
       actions.push({ action, body });
-      const answer = options.respond?.(action, body) ?? {
-        json: { dryRun: body.dryRun, applied: !body.dryRun, change: { operations: [] } },
+      const answer: { status?: number; json: JsonBodyType } = options.respond?.(
+        action,
+        body,
+      ) ?? {
+        json: {
+          dryRun: Boolean(body.dryRun),
+          applied: !body.dryRun,
+          change: { operations: [] },
+        },
       };
       return HttpResponse.json(answer.json, { status: answer.status ?? 200 });
     }),

@@ -40,5 +40,7 @@ export function egressHostProblem(host: string): string | undefined {
 
 /** The hosts a new namespace-wide Sidecar starts from. */
 export function defaultEgressHosts(controlPlaneNamespace?: string): string[] {
-  return controlPlaneNamespace ? ['./*', `${controlPlaneNamespace}/*`] : ['./*'];
+  return controlPlaneNamespace
+    ? ['./*', `${controlPlaneNamespace}/*`]
+    : ['./*'];
 }

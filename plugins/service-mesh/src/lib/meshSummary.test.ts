@@ -28,9 +28,7 @@ describe('summarizeStatus', () => {
   });
 
   it('is not in mesh without members or sidecars', () => {
-    expect(summarizeStatus(legacyBillingNotInMesh()).verdict).toBe(
-      'notInMesh',
-    );
+    expect(summarizeStatus(legacyBillingNotInMesh()).verdict).toBe('notInMesh');
   });
 
   it('is partly in mesh when a workload runs without a sidecar', () => {

@@ -6,7 +6,9 @@ describe('ActionButton', () => {
   it('is disabled and described by the reason when not permitted', async () => {
     await renderInTestApp(
       <>
-        <p id="reason">Only the owners of checkout can change its mesh settings.</p>
+        <p id="reason">
+          Only the owners of checkout can change its mesh settings.
+        </p>
         <ActionButton
           permission={{
             allowed: false,

@@ -29,6 +29,9 @@ const switchIntent: MeshActionIntent = {
   },
 };
 
+// Full app renders with material-table are slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
 describe('ActionDialog', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -58,7 +61,10 @@ describe('ActionDialog', () => {
     return { mesh, onApplied, onClose, rendered };
   }
 
-  const applied = <T extends { dryRun: boolean }>(plan: T, dryRun: unknown) => ({
+  const applied = <T extends { dryRun: boolean }>(
+    plan: T,
+    dryRun: unknown,
+  ) => ({
     json: { ...plan, dryRun: Boolean(dryRun), applied: !dryRun },
   });
 
@@ -88,7 +94,9 @@ describe('ActionDialog', () => {
       },
     ]);
 
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
 
     expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
     expect(mesh.actions[1]).toEqual({
@@ -152,9 +160,13 @@ describe('ActionDialog', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(
       "The injector of revision '1-24-3' is not ready",
     );
-    expect(within(dialog).getByRole('button', { name: 'Confirm' })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    ).toBeDisabled();
 
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Force' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Force' }),
+    );
 
     expect(
       await within(dialog).findByText(
@@ -212,7 +224,9 @@ describe('ActionDialog', () => {
     const pods = await within(dialog).findByRole('list', {
       name: 'Pods to be replaced',
     });
-    expect(within(pods).getByText('search-indexer-7c9f8d6b5-x2lkq')).toBeInTheDocument();
+    expect(
+      within(pods).getByText('search-indexer-7c9f8d6b5-x2lkq'),
+    ).toBeInTheDocument();
   });
 
   it('shows how many services the proxies will see with a Sidecar egress', async () => {
@@ -234,7 +248,9 @@ describe('ActionDialog', () => {
       await within(dialog).findByText('Visible services: 1,243 → 37'),
     ).toBeInTheDocument();
     expect(
-      within(dialog).getByLabelText('Sidecar legacy-billing/default after the change'),
+      within(dialog).getByLabelText(
+        'Sidecar legacy-billing/default after the change',
+      ),
     ).toHaveTextContent('- payments/*');
   });
 

@@ -241,8 +241,8 @@ export function ActionDialog(props: ActionDialogProps) {
         )}
         {offerForce && !canForce && (
           <Typography variant="body2">
-            Only users with the service-mesh.force permission can override
-            this guard rail.
+            Only users with the service-mesh.force permission can override this
+            guard rail.
           </Typography>
         )}
         {phase.kind === 'applied' && (

@@ -9,7 +9,11 @@ import type { ControlPlaneInfo } from '@mesh-backstage/plugin-service-mesh-commo
 import { controlPlaneName } from '../../lib/meshSummary';
 
 function Readiness({ ready }: { ready: boolean }) {
-  return ready ? <StatusOK>Ready</StatusOK> : <StatusError>Not ready</StatusError>;
+  return ready ? (
+    <StatusOK>Ready</StatusOK>
+  ) : (
+    <StatusError>Not ready</StatusError>
+  );
 }
 
 /** The revisions of a control plane, their health, and the tags on them. */

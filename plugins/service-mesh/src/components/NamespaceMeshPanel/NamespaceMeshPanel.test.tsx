@@ -25,6 +25,9 @@ const permissions: MeshPermissions = {
   force: allowed,
 };
 
+// Full app renders with material-table are slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
 describe('NamespaceMeshPanel', () => {
   registerMswTestHooks(setupServer());
 
@@ -68,7 +71,9 @@ describe('NamespaceMeshPanel', () => {
     );
 
     expect(
-      screen.getByText('Pending: requested, not yet configured by the operator'),
+      screen.getByText(
+        'Pending: requested, not yet configured by the operator',
+      ),
     ).toBeInTheDocument();
     screen.getByRole('button', { name: 'Remove from mesh' }).click();
     expect(onAction).toHaveBeenCalledWith({

@@ -35,12 +35,11 @@ export interface NamespaceMeshPanelProps {
   onAction: (intent: MeshActionIntent) => void;
 }
 
-const injectionActions: Array<{ setting: InjectionSetting; label: string }> =
-  [
-    { setting: 'enabled', label: 'Enable injection' },
-    { setting: 'disabled', label: 'Disable injection' },
-    { setting: 'removed', label: 'Remove injection setting' },
-  ];
+const injectionActions: Array<{ setting: InjectionSetting; label: string }> = [
+  { setting: 'enabled', label: 'Enable injection' },
+  { setting: 'disabled', label: 'Disable injection' },
+  { setting: 'removed', label: 'Remove injection setting' },
+];
 
 function visibleServicesText(namespace: NamespaceMeshStatus): string {
   const { all, withSidecarEgress } = namespace.visibleServices;
@@ -102,7 +101,9 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
       <Table size="small" aria-label={`Mesh settings of ${ns}`}>
         <TableBody>
           <Fact label="Control plane">
-            {controlPlane ? controlPlaneName(controlPlane) : 'None on this cluster'}
+            {controlPlane
+              ? controlPlaneName(controlPlane)
+              : 'None on this cluster'}
           </Fact>
           <Fact label="Membership">{membershipText(namespace)}</Fact>
           <Fact label="Injection">{injectionText(namespace)}</Fact>

@@ -17,6 +17,9 @@ import {
 } from '../../__testUtils__/renderWithMesh';
 import { ServiceMeshCard } from './ServiceMeshCard';
 
+// Full app renders with material-table are slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
 describe('ServiceMeshCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -104,7 +107,9 @@ describe('ServiceMeshCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('Partly in mesh')).toBeInTheDocument();
     expect(
-      screen.getByText('Istio in istio-system, revision default → 1-23-1 (1.23.1)'),
+      screen.getByText(
+        'Istio in istio-system, revision default → 1-23-1 (1.23.1)',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -117,7 +122,9 @@ describe('ServiceMeshCard', () => {
         '2 of 2 workloads need a restart to pick up the current proxy',
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/^2 warnings; worst: SM-OLD-REVISION/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/^2 warnings; worst: SM-OLD-REVISION/),
+    ).toBeInTheDocument();
   });
 
   it('says explicitly when a cluster is unreachable', async () => {

@@ -44,8 +44,8 @@ function WarningsLine({ summary }: { summary: MeshSummary }) {
   const count = summary.warnings.length;
   return (
     <Typography variant="body2">
-      {count} {count === 1 ? 'warning' : 'warnings'}; worst: {worst.code}{' '}
-      ({worst.severity}) {worst.message}
+      {count} {count === 1 ? 'warning' : 'warnings'}; worst: {worst.code} (
+      {worst.severity}) {worst.message}
     </Typography>
   );
 }

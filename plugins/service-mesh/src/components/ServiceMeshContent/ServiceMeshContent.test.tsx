@@ -33,6 +33,9 @@ const plans: Record<string, object> = {
   unenroll: enrollPlan,
 };
 
+// Full app renders with material-table are slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
 describe('ServiceMeshContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -114,9 +117,7 @@ describe('ServiceMeshContent', () => {
       'basic (default)',
     );
 
-    const headers = screen
-      .getAllByRole('columnheader')
-      .map(h => h.textContent);
+    const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
     expect(headers).toEqual(
       expect.arrayContaining([
         'Workload',
@@ -159,12 +160,14 @@ describe('ServiceMeshContent', () => {
     const mesh = await renderContent('legacy-billing', () =>
       enrolled ? bookinfoInMesh() : legacyBillingNotInMesh(),
     );
-    expect(screen.getByRole('row', { name: /Deployment billing/ })).toHaveTextContent(
-      'No sidecar',
-    );
+    expect(
+      screen.getByRole('row', { name: /Deployment billing/ }),
+    ).toHaveTextContent('No sidecar');
     const before = mesh.statusRequests();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Enroll in mesh' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Enroll in mesh' }),
+    );
     const dialog = await screen.findByRole('dialog', {
       name: 'Enroll legacy-billing in the mesh',
     });
@@ -174,15 +177,25 @@ describe('ServiceMeshContent', () => {
       ),
     ).toHaveTextContent('- legacy-billing');
     enrolled = true;
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
 
     expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
     expect(mesh.actions.map(a => [a.action, a.body])).toEqual([
-      ['enroll', { cluster: 'demo-ossm2', namespace: 'legacy-billing', dryRun: true }],
-      ['enroll', { cluster: 'demo-ossm2', namespace: 'legacy-billing', dryRun: false }],
+      [
+        'enroll',
+        { cluster: 'demo-ossm2', namespace: 'legacy-billing', dryRun: true },
+      ],
+      [
+        'enroll',
+        { cluster: 'demo-ossm2', namespace: 'legacy-billing', dryRun: false },
+      ],
     ]);
     await waitFor(() => expect(mesh.statusRequests()).toBe(before + 1));
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
     expect(
       await screen.findByRole('button', { name: 'Remove from mesh' }),
     ).toBeInTheDocument();
@@ -191,7 +204,9 @@ describe('ServiceMeshContent', () => {
   it('sets injection from the namespace actions', async () => {
     const mesh = await renderContent('search-service', searchWithWarnings());
 
-    await userEvent.click(screen.getByRole('button', { name: 'Disable injection' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Disable injection' }),
+    );
     const dialog = await screen.findByRole('dialog', {
       name: 'Disable injection in search',
     });
@@ -223,10 +238,14 @@ describe('ServiceMeshContent', () => {
       'Tag prod-stable → 1-23-1',
       'Tag prod-canary → 1-24-3',
     ]);
-    expect(screen.getByRole('button', { name: 'Switch revision' })).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Switch revision' }),
+    ).toBeDisabled();
 
     await userEvent.selectOptions(select, 'prod-stable');
-    await userEvent.click(screen.getByRole('button', { name: 'Switch revision' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Switch revision' }),
+    );
 
     const dialog = await screen.findByRole('dialog', {
       name: 'Switch search to prod-stable',
@@ -236,8 +255,18 @@ describe('ServiceMeshContent', () => {
     );
     await within(dialog).findByText('Applied');
     expect(mesh.actions.map(a => a.body)).toEqual([
-      { cluster: 'demo-istio-revisions', namespace: 'search', revision: 'prod-stable', dryRun: true },
-      { cluster: 'demo-istio-revisions', namespace: 'search', revision: 'prod-stable', dryRun: false },
+      {
+        cluster: 'demo-istio-revisions',
+        namespace: 'search',
+        revision: 'prod-stable',
+        dryRun: true,
+      },
+      {
+        cluster: 'demo-istio-revisions',
+        namespace: 'search',
+        revision: 'prod-stable',
+        dryRun: false,
+      },
     ]);
   });
 
@@ -251,7 +280,9 @@ describe('ServiceMeshContent', () => {
     expect(items[0]).toHaveTextContent(
       'istio-injection wins, so the revision label is ignored.',
     );
-    expect(items[1]).toHaveTextContent('SM-OLD-REVISION · Deployment search-indexer');
+    expect(items[1]).toHaveTextContent(
+      'SM-OLD-REVISION · Deployment search-indexer',
+    );
     expect(items[2]).toHaveTextContent('IST0118');
     expect(within(items[2]).queryByRole('button')).not.toBeInTheDocument();
 
@@ -292,7 +323,9 @@ describe('ServiceMeshContent', () => {
     expect(
       await within(dialog).findByRole('list', { name: 'Pods to be replaced' }),
     ).toBeInTheDocument();
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
     await within(dialog).findByText('Applied');
     expect(mesh.actions[1]).toEqual({
       action: 'restart',
@@ -363,7 +396,9 @@ describe('ServiceMeshContent', () => {
       within(editor).getByRole('textbox', { name: 'Egress host' }),
       'payments/*',
     );
-    await userEvent.click(within(editor).getByRole('button', { name: 'Add host' }));
+    await userEvent.click(
+      within(editor).getByRole('button', { name: 'Add host' }),
+    );
     await waitFor(() =>
       expect(
         within(editor).getByRole('button', { name: 'Apply Sidecar egress' }),
@@ -378,9 +413,13 @@ describe('ServiceMeshContent', () => {
     });
     await within(dialog).findByText('Visible services: 1,243 → 37');
     created = true;
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
     await within(dialog).findByText('Applied');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
 
     const settings = screen.getByRole('table', {
       name: 'Mesh settings of legacy-billing',
@@ -407,9 +446,12 @@ describe('ServiceMeshContent', () => {
       permission: readOnly,
     });
 
-    const reason = 'Only the owners of search-service can change its mesh settings.';
+    const reason =
+      'Only the owners of search-service can change its mesh settings.';
     await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Remove from mesh' })).toBeDisabled(),
+      expect(
+        screen.getByRole('button', { name: 'Remove from mesh' }),
+      ).toBeDisabled(),
     );
     for (const name of [
       'Remove from mesh',
@@ -432,7 +474,9 @@ describe('ServiceMeshContent', () => {
   it('says which cluster is unreachable', async () => {
     await renderContent('bookinfo', bookinfoWithUnreachableCluster());
 
-    const section = screen.getByRole('region', { name: 'Cluster demo-ossm2-dr' });
+    const section = screen.getByRole('region', {
+      name: 'Cluster demo-ossm2-dr',
+    });
     expect(within(section).getByRole('alert')).toHaveTextContent(
       'Cluster demo-ossm2-dr is unreachable: connect ECONNREFUSED 10.0.12.5:6443.',
     );

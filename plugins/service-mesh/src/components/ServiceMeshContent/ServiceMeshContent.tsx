@@ -52,8 +52,7 @@ function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
  */
 export function ServiceMeshContent() {
   const { entity } = useEntity();
-  const { status, error, loading, refreshing, refresh } =
-    useMeshStatus(entity);
+  const { status, error, loading, refreshing, refresh } = useMeshStatus(entity);
   const permissions = useMeshPermissions(entity);
   const [intent, setIntent] = useState<MeshActionIntent>();
 

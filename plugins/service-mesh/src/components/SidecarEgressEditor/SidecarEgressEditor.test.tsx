@@ -14,6 +14,9 @@ import {
 } from '../../__testUtils__/renderWithMesh';
 import { SidecarEgressEditor } from './SidecarEgressEditor';
 
+// Full app renders with material-table are slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
 describe('SidecarEgressEditor', () => {
   const server = setupServer();
   registerMswTestHooks(server);

@@ -124,8 +124,8 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
           : 'Create a Sidecar egress (default)'}
       </Typography>
       <Typography variant="body2" color="textSecondary">
-        Proxies in {namespace.name} only receive configuration for the
-        services these hosts allow, which saves memory in large meshes.
+        Proxies in {namespace.name} only receive configuration for the services
+        these hosts allow, which saves memory in large meshes.
       </Typography>
       <List dense aria-label="Egress hosts">
         {hosts.map(host => (

@@ -39,7 +39,11 @@ describe('WarningsList', () => {
 
   it('says when there are no warnings', async () => {
     await renderInTestApp(
-      <WarningsList warnings={[]} permissions={permissions} onFix={jest.fn()} />,
+      <WarningsList
+        warnings={[]}
+        permissions={permissions}
+        onFix={jest.fn()}
+      />,
     );
 
     expect(screen.getByText('No warnings.')).toBeInTheDocument();
