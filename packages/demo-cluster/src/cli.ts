@@ -57,7 +57,10 @@ async function main(argv: string[]): Promise<void> {
       0,
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--kubeconfig <file>', 'write a kubeconfig for the clusters here')
+    .option(
+      '--kubeconfig <file>',
+      'write a kubeconfig for the clusters here (relative to the repository root under yarn)',
+    )
     .option('--token <token>', 'bearer token to accept (random by default)')
     // kubectl sends bearer tokens only over TLS, so HTTPS is the default.
     .option('--tls', 'serve HTTPS with a self-signed certificate (default)')
@@ -123,7 +126,15 @@ async function main(argv: string[]): Promise<void> {
     );
   }
   if (options.kubeconfig) {
-    const file = resolvePath(options.kubeconfig);
+    // Yarn runs the script in this package's directory whatever the caller's
+    // directory was, so a relative path is taken from the repository root,
+    // where `yarn demo-cluster` is documented to run.
+    const file = resolvePath(
+      (process.env.npm_lifecycle_event === 'demo-cluster' &&
+        process.env.PROJECT_CWD) ||
+        process.cwd(),
+      options.kubeconfig,
+    );
     await writeKubeconfig(file, entries);
     process.stdout.write(
       `demo-cluster: kubeconfig written to ${file} (contexts: ${entries
