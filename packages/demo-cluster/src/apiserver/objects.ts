@@ -95,3 +95,18 @@ export function compareVersionPriority(a: string, b: string): number {
 export function servedVersions(resource: ResourceType): string[] {
   return resource.versions?.length ? resource.versions : [resource.version];
 }
+
+/**
+ * The JSON of stored objects, which are frozen: a LIST of 10,000 pods then
+ * serialises only what changed since the previous LIST.
+ */
+const frozenJson = new WeakMap<object, string>();
+
+export function objectJson(object: KubeObject): string {
+  let text = frozenJson.get(object);
+  if (text === undefined) {
+    text = JSON.stringify(object);
+    if (Object.isFrozen(object)) frozenJson.set(object, text);
+  }
+  return text;
+}

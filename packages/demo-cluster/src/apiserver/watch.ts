@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { ClusterStore, WatchOptions } from './ClusterStore';
-import { apiVersionOf } from './objects';
+import { apiVersionOf, objectJson } from './objects';
 import { statusOf } from './status';
 import { IncludeObject, TableVersion, toTable } from './table';
 import { ApiError, KubeObject, ResourceType } from './types';
@@ -55,7 +55,7 @@ export function serveWatch(
   const writeObject = (type: string, object: KubeObject) => {
     const presented = present(object);
     if (!table) {
-      write(type, presented);
+      res.write(`{"type":"${type}","object":${objectJson(presented)}}\n`);
       return;
     }
     write(
