@@ -17,7 +17,8 @@ export default defineConfig({
   webServer: {
     command: 'bash scripts/start.sh',
     url: 'http://localhost:3000',
-    reuseExistingServer: !process.env.CI,
+    // Journeys change the demo clusters, so every run starts them afresh.
+    reuseExistingServer: false,
     timeout: 240_000,
   },
   // The frontend can be up before the backend has finished starting.

@@ -1,4 +1,4 @@
-import { StatusError, StatusOK } from '@backstage/core-components';
+import { StatusText } from '../StatusText';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -10,9 +10,9 @@ import { controlPlaneName } from '../../lib/meshSummary';
 
 function Readiness({ ready }: { ready: boolean }) {
   return ready ? (
-    <StatusOK>Ready</StatusOK>
+    <StatusText status="ok">Ready</StatusText>
   ) : (
-    <StatusError>Not ready</StatusError>
+    <StatusText status="error">Not ready</StatusText>
   );
 }
 

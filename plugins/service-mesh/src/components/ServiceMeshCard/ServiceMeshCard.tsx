@@ -1,11 +1,8 @@
+import { StatusText } from '../StatusText';
 import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  StatusAborted,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -26,13 +23,13 @@ import {
 function Verdict({ summary }: { summary: MeshSummary }) {
   switch (summary.verdict) {
     case 'inMesh':
-      return <StatusOK>In mesh</StatusOK>;
+      return <StatusText status="ok">In mesh</StatusText>;
     case 'partlyInMesh':
-      return <StatusWarning>Partly in mesh</StatusWarning>;
+      return <StatusText status="warning">Partly in mesh</StatusText>;
     case 'notInMesh':
-      return <StatusAborted>Not in mesh</StatusAborted>;
+      return <StatusText status="aborted">Not in mesh</StatusText>;
     default:
-      return <StatusPending>Mesh status unknown</StatusPending>;
+      return <StatusText status="pending">Mesh status unknown</StatusText>;
   }
 }
 
@@ -78,10 +75,10 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
       </Typography>
       {summary.workloadsNeedingRestart > 0 && (
         <Typography variant="body2">
-          <StatusWarning>
+          <StatusText status="warning">
             {summary.workloadsNeedingRestart} of {summary.workloads} workloads
             need a restart to pick up the current proxy
-          </StatusWarning>
+          </StatusText>
         </Typography>
       )}
       <WarningsLine summary={summary} />

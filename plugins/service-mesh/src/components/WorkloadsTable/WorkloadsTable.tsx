@@ -1,11 +1,5 @@
-import {
-  Link,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { StatusText } from '../StatusText';
+import { Link, Table, TableColumn } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import type {
   RestartRequest,
@@ -38,15 +32,15 @@ function proxiesText(workload: WorkloadMeshStatus): string {
 
 function WorkloadState({ workload }: { workload: WorkloadMeshStatus }) {
   if (workload.optedOut) {
-    return <StatusPending>Opted out</StatusPending>;
+    return <StatusText status="pending">Opted out</StatusText>;
   }
   if (workload.restartNeeded) {
-    return <StatusWarning>Restart needed</StatusWarning>;
+    return <StatusText status="warning">Restart needed</StatusText>;
   }
   if (workload.podsWithSidecar > 0) {
-    return <StatusOK>Up to date</StatusOK>;
+    return <StatusText status="ok">Up to date</StatusText>;
   }
-  return <StatusPending>No sidecar</StatusPending>;
+  return <StatusText status="pending">No sidecar</StatusText>;
 }
 
 /** The namespace's workloads and the state of their sidecars. */
