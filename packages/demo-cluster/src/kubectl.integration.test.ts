@@ -183,19 +183,25 @@ describe.each(CASES)('kubectl against the $name scenario', scenario => {
   });
 
   // `rollout restart` stamps the time in whole seconds; a second restart in
-  // the same second is an empty patch, which kubectl refuses.
-  let lastRestart = 0;
+  // the same second is an empty patch, which kubectl refuses. The previous
+  // stamp is at the latest the second its command finished in, so the next
+  // one starts in a later second.
+  let lastRestartDone = 0;
   const restart = async (run: (...args: string[]) => Promise<string>) => {
-    const wait = lastRestart + 1100 - Date.now();
+    const wait =
+      (Math.floor(lastRestartDone / 1000) + 1) * 1000 + 50 - Date.now();
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
-    lastRestart = Date.now();
-    return run(
-      'rollout',
-      'restart',
-      `deployment/${scenario.deployment}`,
-      '-n',
-      scenario.namespace,
-    );
+    try {
+      return await run(
+        'rollout',
+        'restart',
+        `deployment/${scenario.deployment}`,
+        '-n',
+        scenario.namespace,
+      );
+    } finally {
+      lastRestartDone = Date.now();
+    }
   };
 
   describe.each(CLIENTS)('$label', (client: KubectlClient) => {
