@@ -93,3 +93,21 @@ export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
  * @public
  */
 export const ISTIO_TLS_MODE_LABEL = 'security.istio.io/tlsMode';
+
+/**
+ * Whether an entity carries one of the Kubernetes plugin's annotations that
+ * tell which namespaces and workloads are its own; only such entities have a
+ * mesh status.
+ *
+ * @public
+ */
+export function hasKubernetesAnnotations(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  return [
+    KUBERNETES_ID_ANNOTATION,
+    KUBERNETES_NAMESPACE_ANNOTATION,
+    KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  ].some(key => Boolean(annotations[key]));
+}

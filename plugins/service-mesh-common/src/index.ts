@@ -9,3 +9,4 @@ export * from './annotations';
 export * from './labelSelector';
 export * from './permissions';
 export * from './types';
+export * from './sidecarEgress';

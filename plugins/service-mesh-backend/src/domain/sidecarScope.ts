@@ -1,4 +1,3 @@
-import { isDns1123Label } from './guards';
 import type { IstioSidecar, Service } from './kube';
 
 /*
@@ -9,38 +8,12 @@ import type { IstioSidecar, Service } from './kube';
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
-/** The common "own namespace plus control plane" egress. */
-export function defaultEgressHosts(controlPlaneNamespace: string): string[] {
-  return ['./*', `${controlPlaneNamespace}/*`];
-}
-
-/** Why an egress host is invalid, or undefined when it is fine. */
-export function egressHostProblem(host: unknown): string | undefined {
-  if (typeof host !== 'string' || host === '') {
-    return 'an egress host must be a non-empty string';
-  }
-  const slash = host.indexOf('/');
-  if (slash < 0) {
-    return `'${host}' must be in namespace/dnsName form, such as ./* or istio-system/*`;
-  }
-  const ns = host.slice(0, slash);
-  const dns = host.slice(slash + 1);
-  if (!['.', '*', '~'].includes(ns) && !isDns1123Label(ns)) {
-    return `'${ns}' in '${host}' is not a namespace name, '.', '*' or '~'`;
-  }
-  if (dns === '*') {
-    return undefined;
-  }
-  const labels = (dns.startsWith('*.') ? dns.slice(2) : dns).split('.');
-  if (
-    dns.length > 253 ||
-    labels.length === 0 ||
-    labels.some(label => !isDns1123Label(label))
-  ) {
-    return `'${dns}' in '${host}' is not a DNS name, '*' or '*.<domain>'`;
-  }
-  return undefined;
-}
+// The host rules are shared with the frontend, which checks them as the
+// user types.
+export {
+  defaultEgressHosts,
+  egressHostProblem,
+} from '@mesh-backstage/plugin-service-mesh-common';
 
 function dnsMatches(pattern: string, fqdn: string): boolean {
   if (pattern === '*') {

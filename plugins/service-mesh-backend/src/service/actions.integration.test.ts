@@ -322,12 +322,13 @@ describe('every action, dry-run then real, on every flavour', () => {
       expect(dryRun.dryRun).toBe(true);
       expect(dryRun.applied).toBe(false);
       expect(dryRun.change.operations.length).toBeGreaterThan(0);
-      for (const operation of dryRun.change.operations) {
-        expect(operation.summary).not.toBe('');
-        if (operation.verb !== 'delete') {
-          expect(operation.resultYaml).toContain(`kind: ${operation.kind}`);
-        }
-      }
+      expect(dryRun.change.operations.every(o => o.summary !== '')).toBe(true);
+      // Each created or patched object comes with the YAML of its result.
+      expect(
+        dryRun.change.operations
+          .filter(o => o.verb !== 'delete')
+          .every(o => o.resultYaml.includes(`kind: ${o.kind}`)),
+      ).toBe(true);
       expect(api.writeCount()).toBe(before);
 
       const real = await service.runAction(action, entity, request);

@@ -21,16 +21,6 @@ export interface EntityKubernetesScope {
   workloadSelector?: LabelSelector;
 }
 
-/** Whether the entity carries any annotation the Kubernetes plugin reads. */
-export function hasKubernetesAnnotations(entity: Entity): boolean {
-  const annotations = entity.metadata.annotations ?? {};
-  return [
-    KUBERNETES_ID_ANNOTATION,
-    KUBERNETES_NAMESPACE_ANNOTATION,
-    KUBERNETES_LABEL_SELECTOR_ANNOTATION,
-  ].some(key => Boolean(annotations[key]));
-}
-
 /**
  * Reads the Kubernetes plugin's annotations, so that an entity already shown
  * in the Kubernetes tab needs nothing new. The label selector wins over the

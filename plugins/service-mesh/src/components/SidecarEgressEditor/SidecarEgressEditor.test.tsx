@@ -86,7 +86,7 @@ describe('SidecarEgressEditor', () => {
 
     await userEvent.type(input, 'payments');
     expect(input).toHaveAccessibleDescription(
-      'Use namespace/dnsName, such as payments/* or ./*',
+      'Egress host "payments": use namespace/dnsName, such as payments/* or ./*',
     );
     expect(input).toBeInvalid();
     expect(addButton).toBeDisabled();

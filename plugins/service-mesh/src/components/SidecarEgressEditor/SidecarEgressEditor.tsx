@@ -18,7 +18,10 @@ import type {
   SidecarEgressRequest,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../../api';
-import { defaultEgressHosts, egressHostProblem } from '../../lib/egressHosts';
+import {
+  defaultEgressHosts,
+  egressHostProblem,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { PlanView } from '../ActionDialog';
 import {
   AnyActionResponse,

@@ -1,4 +1,4 @@
-import { defaultEgressHosts, egressHostProblem } from './egressHosts';
+import { defaultEgressHosts, egressHostProblem } from './sidecarEgress';
 
 describe('egressHostProblem', () => {
   it.each([
@@ -18,7 +18,7 @@ describe('egressHostProblem', () => {
     ['payments/', /not a DNS name/],
     ['payments/bad_host', /not a DNS name/],
     ['./*.', /not a DNS name/],
-    ['', /Enter a host/],
+    ['', /Enter an egress host/],
   ])('refuses %s', (host, problem) => {
     expect(egressHostProblem(host)).toMatch(problem);
   });
@@ -30,5 +30,11 @@ describe('defaultEgressHosts', () => {
       './*',
       'istio-system/*',
     ]);
+  });
+});
+
+describe('egressHostProblem on what is not a string', () => {
+  it.each([undefined, 42, null])('refuses %p', value => {
+    expect(egressHostProblem(value)).toMatch(/Enter an egress host/);
   });
 });

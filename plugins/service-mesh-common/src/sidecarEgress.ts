@@ -1,0 +1,55 @@
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NAMESPACE_WILDCARDS = ['.', '*', '~'];
+
+/**
+ * Why a Sidecar egress host is invalid, or undefined when it is valid:
+ * `namespace/dnsName`, where namespace is `.` (the Sidecar's own), `*` (any),
+ * `~` (none) or a namespace name, and dnsName is `*`, `*.suffix` or a DNS
+ * name. The backend refuses what this refuses, and the frontend says so as
+ * the user types.
+ *
+ * @public
+ */
+export function egressHostProblem(host: unknown): string | undefined {
+  if (typeof host !== 'string' || host.trim() === '') {
+    return 'Enter an egress host such as payments/* or ./reviews.bookinfo.svc.cluster.local';
+  }
+  const slash = host.indexOf('/');
+  if (slash < 0) {
+    return `Egress host "${host}": use namespace/dnsName, such as payments/* or ./*`;
+  }
+  const namespace = host.slice(0, slash);
+  const dnsName = host.slice(slash + 1);
+  if (
+    !NAMESPACE_WILDCARDS.includes(namespace) &&
+    !DNS_1123_LABEL.test(namespace)
+  ) {
+    return `Egress host "${host}": "${namespace}" is not a namespace name (lowercase letters, digits and -), ".", "*" or "~"`;
+  }
+  if (dnsName === '*') {
+    return undefined;
+  }
+  const labels = (dnsName.startsWith('*.') ? dnsName.slice(2) : dnsName).split(
+    '.',
+  );
+  if (
+    dnsName === '' ||
+    dnsName.length > 253 ||
+    labels.some(label => !DNS_1123_LABEL.test(label))
+  ) {
+    return `Egress host "${host}": "${dnsName}" is not a DNS name, "*" or "*.domain"`;
+  }
+  return undefined;
+}
+
+/**
+ * The hosts a new namespace-wide Sidecar starts from: its own namespace and
+ * the control plane, the common egress that cuts sidecar memory.
+ *
+ * @public
+ */
+export function defaultEgressHosts(controlPlaneNamespace?: string): string[] {
+  return controlPlaneNamespace
+    ? ['./*', `${controlPlaneNamespace}/*`]
+    : ['./*'];
+}
