@@ -10,7 +10,12 @@ NODE_MAJOR_WANTED=22
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
-node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# Backstage 1.55 needs Node 22 or 24; loading ES-only packages such as
+# @kubernetes/client-node with require() needs 22.12 or newer.
+node_is_recent() {
+  "$1" -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+    process.exit(major > 22 || (major === 22 && minor >= 12) ? 0 : 1)' 2>/dev/null
+}
 
 # Native modules (better-sqlite3) must compile against the headers of the Node
 # that runs them; some machines point npm at another Node's headers.
@@ -27,7 +32,7 @@ use_node_headers_of() {
 ensure_node() {
   local system_node
   system_node="$(command -v node || true)"
-  if [ -n "$system_node" ] && [ "$(node_major "$system_node")" -ge "$NODE_MAJOR_WANTED" ]; then
+  if [ -n "$system_node" ] && node_is_recent "$system_node"; then
     use_node_headers_of "$system_node"
     return
   fi
@@ -42,7 +47,7 @@ ensure_node() {
   local bin="$TOOLS/node/node_modules/$pkg/bin"
   if [ ! -x "$bin/node" ]; then
     command -v npm >/dev/null || { log "npm is needed to fetch Node $NODE_MAJOR_WANTED: install Node.js with npm first."; exit 1; }
-    log "Node $(node --version 2>/dev/null || echo none) is older than $NODE_MAJOR_WANTED: installing $pkg@$NODE_MAJOR_WANTED into .tools/node"
+    log "Node $(node --version 2>/dev/null || echo none) is older than 22.12: installing $pkg@$NODE_MAJOR_WANTED into .tools/node"
     npm install --no-save --no-package-lock --prefix "$TOOLS/node" "$pkg@$NODE_MAJOR_WANTED" >&2
   fi
   export PATH="$bin:$PATH"
