@@ -67,11 +67,10 @@ export function deploymentReady(deployment: Workload | undefined): boolean {
   if (!deployment) {
     return false;
   }
+  // A Deployment scaled to zero is still "Available" (zero of zero), but an
+  // istiod without a ready pod answers no webhook call.
   const available = conditionIsTrue(deployment.status?.conditions, 'Available');
-  if (available !== undefined) {
-    return available;
-  }
-  return (deployment.status?.readyReplicas ?? 0) > 0;
+  return available !== false && (deployment.status?.readyReplicas ?? 0) > 0;
 }
 
 /** Revision name of an istiod Deployment: its label, else its name. */

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
   component,
   RunningDemo,
@@ -200,5 +200,48 @@ describe('DefaultServiceMeshService against the demo clusters', () => {
       'default',
     ) as any;
     expect(sidecar.spec.egress[0].hosts).toEqual(['./*', 'istio-system/*']);
+  });
+
+  it('refuses to switch to a revision whose injector is down unless forced, and warns about it', async () => {
+    const api = demo.clusters['demo-istio-revisions'].api;
+    const deployments = { group: 'apps', plural: 'deployments' };
+    const istiod = api.get(deployments, 'istio-system', 'istiod-1-24-3') as any;
+    api.update(deployments, {
+      ...istiod,
+      spec: { ...istiod.spec, replicas: 0 },
+    });
+    await waitUntil(async () => {
+      const { namespace } = await namespaceStatus(
+        'checkout-service',
+        'checkout',
+      );
+      return namespace.warnings.some(w => w.code === 'SM-INJECTOR-NOT-READY');
+    });
+
+    const entity = component('notifications-service');
+    const request = {
+      cluster: 'demo-istio-revisions',
+      namespace: 'notifications',
+      revision: '1-24-3',
+    };
+    const writes = api.writeCount();
+    await expect(
+      service.runAction('switchRevision', entity, request),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      service.runAction('switchRevision', entity, request),
+    ).rejects.toThrow(/retry with force/);
+    expect(api.writeCount()).toBe(writes);
+
+    const forced = await service.runAction('switchRevision', entity, {
+      ...request,
+      force: true,
+    });
+    expect(forced.applied).toBe(true);
+    expect(forced.forced).toEqual([expect.any(String)]);
+    api.update(deployments, {
+      ...(api.get(deployments, 'istio-system', 'istiod-1-24-3') as any),
+      spec: { ...istiod.spec, replicas: 1 },
+    });
   });
 });
