@@ -45,6 +45,14 @@ ensure_apt_package /usr/bin/chromium chromium
 run_check "type-check" $YARN tsc
 run_check "lint" $YARN lint:all
 run_check "prettier" $YARN prettier:check
+# The plugins are published for other Backstage apps: they must build.
+build_publishable_packages() {
+  local dir
+  for dir in plugins/*/ packages/demo-cluster/; do
+    (cd "$dir" && $YARN backstage-cli package build) || return 1
+  done
+}
+run_check "package build" build_publishable_packages
 run_counted "unit and integration tests" "$REPORTS/jest.json" \
   $YARN backstage-cli repo test --json --outputFile="$REPORTS/jest.json"
 run_counted "browser end-to-end tests" "$REPORTS/e2e.json" \
