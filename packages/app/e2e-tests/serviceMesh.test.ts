@@ -11,9 +11,11 @@ const screenshot = async (
   name: string,
   locator?: ReturnType<Page['locator']>,
 ) => {
-  if (process.env.README_SCREENSHOTS) {
-    await (locator ?? page).screenshot({ path: `docs/images/${name}.png` });
-  }
+  if (!process.env.README_SCREENSHOTS) return;
+  const path = `docs/images/${name}.png`;
+  await (locator
+    ? locator.screenshot({ path })
+    : page.screenshot({ path, fullPage: true }));
 };
 
 async function signIn(page: Page) {
@@ -115,7 +117,6 @@ test('a developer brings a service into the mesh, restarts it and limits its egr
   await expect(
     page.getByRole('row', { name: /Sidecar resources/ }),
   ).toContainText('default');
-  await screenshot(page, 'entity-tab');
   await page.screenshot({
     path: testInfo.outputPath('service-mesh-tab.png'),
     fullPage: true,
@@ -162,4 +163,12 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
     'href',
     /\/console\/namespaces\/bookinfo\/workloads\/[a-z0-9-]+$/,
   );
+
+  // Both injection labels: the warning offers the fix.
+  await page.goto('/catalog/default/component/search-service/service-mesh');
+  await expect(page.getByText('IST0123')).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: /Use revision prod-canary only/i }),
+  ).toBeEnabled();
+  await screenshot(page, 'entity-tab');
 });
