@@ -7,6 +7,7 @@ import {
 } from '../controllers/istiod';
 import { applyObservabilityAddons } from '../controllers/observability';
 import { startWorkloadsController } from '../controllers/workloads';
+import { startPodMetricsController } from '../controllers/podMetrics';
 import { crdsOfGroups, installMeshCrds } from '../meshCrds';
 import {
   AppDef,
@@ -100,6 +101,7 @@ async function setup(
   ensureNamespace(api, 'istio-system');
   const stop = combineStops([
     startWorkloadsController(api, { readyDelayMs: options.readyDelayMs }),
+    startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startIstiodController(api, {
       revisions,

@@ -3,6 +3,7 @@ import { combineStops, ensureNamespace } from '../controllers/common';
 import { startInjectionController } from '../controllers/injection';
 import { startOssm2Controller } from '../controllers/ossm2';
 import { startWorkloadsController } from '../controllers/workloads';
+import { startPodMetricsController } from '../controllers/podMetrics';
 import {
   SERVICE_MESH_CONTROL_PLANES,
   SERVICE_MESH_MEMBERS,
@@ -163,6 +164,7 @@ async function setup(
   );
   const stop = combineStops([
     startWorkloadsController(api, { readyDelayMs: options.readyDelayMs }),
+    startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startOssm2Controller(api),
   ]);

@@ -4,6 +4,7 @@ import { startInjectionController } from '../controllers/injection';
 import { applyObservabilityAddons } from '../controllers/observability';
 import { startSailController } from '../controllers/sail';
 import { startWorkloadsController } from '../controllers/workloads';
+import { startPodMetricsController } from '../controllers/podMetrics';
 import {
   ISTIOS,
   ISTIO_CNIS,
@@ -131,6 +132,7 @@ async function setup(
   ensureNamespace(api, 'istio-system', DISCOVERY);
   const stop = combineStops([
     startWorkloadsController(api, { readyDelayMs: options.readyDelayMs }),
+    startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startSailController(api),
   ]);
