@@ -4,10 +4,11 @@ import {
   RestartRequest,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import type { MeshContext } from '../mesh';
-import { podsByWorkload, sameWorkload, workloadRef } from '../workloads';
+import { podsByWorkload, workloadRef } from '../workloads';
+import { chooseWorkloads } from './chooseWorkloads';
 import { prepareNamespaceAction } from './enroll';
 import { mapChanges, patchOperation, resourceVersionTest } from './operations';
-import { PlanOutcome, refused } from './outcome';
+import { PlanOutcome } from './outcome';
 
 /**
  * Restarts workloads the way `kubectl rollout restart` does: a new
@@ -26,28 +27,15 @@ export function planRestart(
   }
   const name = prepared.namespace.metadata.name;
   const pods = podsByWorkload(context.snapshot, name);
-  const all = [...pods.keys()];
-  const chosen = request.workloads
-    ? request.workloads.map(ref => ({
-        ref,
-        workload: all.find(w => sameWorkload(workloadRef(w), ref)),
-      }))
-    : all.map(workload => ({ ref: workloadRef(workload), workload }));
-  const missing = chosen.filter(c => !c.workload);
-  if (missing.length) {
-    return refused(
-      'input',
-      'SM-INPUT-WORKLOAD',
-      `No ${missing
-        .map(m => `${m.ref.kind} ${m.ref.name}`)
-        .join(', ')} in namespace ${name}`,
-    );
+  const chosen = chooseWorkloads([...pods.keys()], request.workloads, name);
+  if (!chosen.ok) {
+    return chosen;
   }
   const restartedAt = now.toISOString();
   const operations = [];
   const podsToReplace: PodRef[] = [];
-  for (const { workload } of chosen) {
-    const template = workload!.spec.template;
+  for (const workload of chosen.workloads) {
+    const template = workload.spec.template;
     const changes = mapChanges(
       template.metadata?.annotations,
       '/spec/template/metadata/annotations',
@@ -61,17 +49,17 @@ export function planRestart(
       : [{ op: 'add' as const, path: '/spec/template/metadata', value: {} }];
     operations.push(
       patchOperation(
-        workload!,
-        [...resourceVersionTest(workload!), ...prefix, ...changes],
-        `Restart ${workload!.kind} ${workload!.metadata.name} (${
-          pods.get(workload!)!.length
+        workload,
+        [...resourceVersionTest(workload), ...prefix, ...changes],
+        `Restart ${workload.kind} ${workload.metadata.name} (${
+          pods.get(workload)!.length
         } pods replaced)`,
       ),
     );
-    for (const pod of pods.get(workload!)!) {
+    for (const pod of pods.get(workload)!) {
       podsToReplace.push({
         name: pod.metadata.name,
-        workload: workloadRef(workload!),
+        workload: workloadRef(workload),
       });
     }
   }

@@ -8,7 +8,7 @@ import {
 import { checkInjectorReady, runGuards } from '../guards';
 import type { MeshContext } from '../mesh';
 import { inNamespace } from '../snapshot';
-import { sameWorkload, workloadRef } from '../workloads';
+import { chooseWorkloads } from './chooseWorkloads';
 import { prepareNamespaceAction } from './enroll';
 import {
   describeLabels,
@@ -37,49 +37,40 @@ export function planSetInjection(
   const name = namespace.metadata.name;
 
   if (controlPlane.flavour === 'ossm2' || request.workloads) {
-    const all = inNamespace(context.snapshot.workloads, name);
-    const chosen = request.workloads
-      ? request.workloads.map(ref => ({
-          ref,
-          workload: all.find(w => sameWorkload(workloadRef(w), ref)),
-        }))
-      : all.map(workload => ({ ref: workloadRef(workload), workload }));
-    const missing = chosen.filter(c => !c.workload);
-    if (missing.length) {
-      return refused(
-        'input',
-        'SM-INPUT-WORKLOAD',
-        `No ${missing
-          .map(m => `${m.ref.kind} ${m.ref.name}`)
-          .join(', ')} in namespace ${name}`,
-      );
+    const chosen = chooseWorkloads(
+      inNamespace(context.snapshot.workloads, name),
+      request.workloads,
+      name,
+    );
+    if (!chosen.ok) {
+      return chosen;
     }
     const value =
       request.injection === 'removed'
         ? null
         : String(request.injection === 'enabled');
     const operations: KubeOperation[] = [];
-    for (const { workload } of chosen) {
+    for (const workload of chosen.workloads) {
       const changes = mapChanges(
-        workload!.spec.template.metadata?.annotations,
+        workload.spec.template.metadata?.annotations,
         '/spec/template/metadata/annotations',
         { [SIDECAR_INJECT_ANNOTATION]: value },
       );
       if (changes.length === 0) {
         continue;
       }
-      const prefix = workload!.spec.template.metadata
+      const prefix = workload.spec.template.metadata
         ? []
         : [{ op: 'add' as const, path: '/spec/template/metadata', value: {} }];
       operations.push(
         patchOperation(
-          workload!,
-          [...resourceVersionTest(workload!), ...prefix, ...changes],
+          workload,
+          [...resourceVersionTest(workload), ...prefix, ...changes],
           `${
             value === null
               ? 'Remove'
               : `Set ${SIDECAR_INJECT_ANNOTATION}="${value}" on`
-          } the pod template of ${workload!.kind} ${workload!.metadata.name}${
+          } the pod template of ${workload.kind} ${workload.metadata.name}${
             value === null ? `'s ${SIDECAR_INJECT_ANNOTATION} annotation` : ''
           }; this rolls its pods`,
         ),
