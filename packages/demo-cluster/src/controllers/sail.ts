@@ -333,22 +333,7 @@ export function startSailController(
                 message: 'istiod Deployment is not ready',
               },
         ),
-        condition(
-          previous.conditions,
-          used
-            ? {
-                type: 'InUse',
-                status: 'True',
-                reason: 'ReferencedByWorkloads',
-                message: 'Referenced by at least one pod or namespace',
-              }
-            : {
-                type: 'InUse',
-                status: 'False',
-                reason: 'NotReferencedByAnything',
-                message: 'Not referenced by any pod or namespace',
-              },
-        ),
+        condition(previous.conditions, inUseCondition(used)),
       ],
       state: ready ? 'Healthy' : 'NotReady',
     });
@@ -426,22 +411,7 @@ export function startSailController(
           status: 'True',
           reason: 'Healthy',
         }),
-        condition(
-          previous.conditions,
-          used
-            ? {
-                type: 'InUse',
-                status: 'True',
-                reason: 'ReferencedByWorkloads',
-                message: 'Referenced by at least one pod or namespace',
-              }
-            : {
-                type: 'InUse',
-                status: 'False',
-                reason: 'NotReferencedByAnything',
-                message: 'Not referenced by any pod or namespace',
-              },
-        ),
+        condition(previous.conditions, inUseCondition(used)),
       ],
       state: 'Healthy',
     });
@@ -642,4 +612,21 @@ function proxyRevisionOf(pod: KubeObject): string | undefined {
 
 function safeList(api: ClusterApi, ref: { group: string; plural: string }) {
   return api.resource(ref) ? api.list(ref) : [];
+}
+
+/** The InUse condition of IstioRevision and IstioRevisionTag status. */
+function inUseCondition(used: boolean): Omit<Condition, 'lastTransitionTime'> {
+  return used
+    ? {
+        type: 'InUse',
+        status: 'True',
+        reason: 'ReferencedByWorkloads',
+        message: 'Referenced by at least one pod or namespace',
+      }
+    : {
+        type: 'InUse',
+        status: 'False',
+        reason: 'NotReferencedByAnything',
+        message: 'Not referenced by any pod or namespace',
+      };
 }

@@ -34,7 +34,11 @@ import type {
 } from '../kubernetes/ClusterRegistry';
 import { StaleWriteError } from '../kubernetes/KubernetesWriter';
 import { snapshotFromCache } from './clusterSnapshot';
-import { namespacesOfEntity, readEntityScope } from './entityScope';
+import {
+  EntityKubernetesScope,
+  namespacesOfEntity,
+  readEntityScope,
+} from './entityScope';
 import { withFreshObjects } from './freshObjects';
 import { KeyedQueue } from './KeyedQueue';
 import type { ActionRequest, ServiceMeshService } from './types';
@@ -64,7 +68,7 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     for (const cluster of this.options.clusters.all()) {
       if (scope.cluster && scope.cluster !== cluster.config.name) continue;
       const health = cluster.cache.health();
-      const namespaces = this.namespacesOf(entity, cluster);
+      const namespaces = this.namespacesOf(scope, cluster);
       if (health.synced && !health.error && namespaces.length === 0) {
         // The entity does not run here.
         continue;
@@ -98,7 +102,7 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     request: ActionRequest,
   ): Promise<MeshActionResponse> {
     const cluster = this.options.clusters.get(request.cluster);
-    const namespaces = this.namespacesOf(entity, cluster);
+    const namespaces = this.namespacesOf(readEntityScope(entity), cluster);
     if (!namespaces.includes(request.namespace)) {
       throw new NotAllowedError(
         `Namespace ${request.namespace} on cluster ${
@@ -213,9 +217,12 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     }
   }
 
-  private namespacesOf(entity: Entity, cluster: MeshCluster): string[] {
+  private namespacesOf(
+    scope: EntityKubernetesScope,
+    cluster: MeshCluster,
+  ): string[] {
     const { cache } = cluster;
-    return namespacesOfEntity(readEntityScope(entity), {
+    return namespacesOfEntity(scope, {
       name: cluster.config.name,
       namespaceExists: name =>
         Boolean(cache.get('namespaces', undefined, name)),
