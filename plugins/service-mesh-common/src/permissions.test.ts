@@ -4,18 +4,43 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   serviceMeshActionPermissions,
+  serviceMeshEntityPermissions,
   serviceMeshPermissions,
   serviceMeshStatusReadPermission,
+  serviceMeshUpgradeCreatePermission,
+  serviceMeshUpgradeOperatePermission,
+  serviceMeshUpgradePermissions,
+  serviceMeshUpgradeReadPermission,
 } from './permissions';
 
 describe('service-mesh permissions', () => {
-  it('are all catalog-entity permissions with unique names', () => {
+  it('have unique names under service-mesh.', () => {
     const names = serviceMeshPermissions.map(p => p.name);
     expect(new Set(names).size).toBe(names.length);
     for (const permission of serviceMeshPermissions) {
-      expect(isResourcePermission(permission, 'catalog-entity')).toBe(true);
       expect(permission.name).toMatch(/^service-mesh\./);
     }
+    expect(serviceMeshPermissions).toEqual([
+      ...serviceMeshEntityPermissions,
+      ...serviceMeshUpgradePermissions,
+    ]);
+  });
+
+  it('scope entity permissions to catalog entities', () => {
+    for (const permission of serviceMeshEntityPermissions) {
+      expect(isResourcePermission(permission, 'catalog-entity')).toBe(true);
+    }
+  });
+
+  it('keeps upgrade permissions platform-wide, not on an entity', () => {
+    for (const permission of serviceMeshUpgradePermissions) {
+      expect(isResourcePermission(permission)).toBe(false);
+    }
+    expect(serviceMeshUpgradeReadPermission.attributes.action).toBe('read');
+    expect(serviceMeshUpgradeCreatePermission.attributes.action).toBe('create');
+    expect(serviceMeshUpgradeOperatePermission.attributes.action).toBe(
+      'update',
+    );
   });
 
   it('reads status with a read permission and changes with update ones', () => {

@@ -87,12 +87,42 @@ export const serviceMeshForcePermission = createPermission({
 });
 
 /**
- * Every permission of the service-mesh plugin, for
- * `permissionsRegistry.addPermissions`.
+ * See the mesh across clusters: control planes, namespaces and upgrades.
+ * Not an entity permission: an upgrade spans the namespaces of many entities.
  *
  * @public
  */
-export const serviceMeshPermissions = [
+export const serviceMeshUpgradeReadPermission = createPermission({
+  name: 'service-mesh.upgrade.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Plan (dry run) and start a canary control-plane upgrade.
+ *
+ * @public
+ */
+export const serviceMeshUpgradeCreatePermission = createPermission({
+  name: 'service-mesh.upgrade.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Pause, resume, promote, retry, skip, abort or roll back an upgrade.
+ *
+ * @public
+ */
+export const serviceMeshUpgradeOperatePermission = createPermission({
+  name: 'service-mesh.upgrade.operate',
+  attributes: { action: 'update' },
+});
+
+/**
+ * The permissions on a catalog entity's own namespaces.
+ *
+ * @public
+ */
+export const serviceMeshEntityPermissions = [
   serviceMeshStatusReadPermission,
   serviceMeshEnrollPermission,
   serviceMeshInjectionUpdatePermission,
@@ -100,6 +130,28 @@ export const serviceMeshPermissions = [
   serviceMeshRestartPermission,
   serviceMeshSidecarUpdatePermission,
   serviceMeshForcePermission,
+];
+
+/**
+ * The platform-wide permissions of control-plane upgrades.
+ *
+ * @public
+ */
+export const serviceMeshUpgradePermissions = [
+  serviceMeshUpgradeReadPermission,
+  serviceMeshUpgradeCreatePermission,
+  serviceMeshUpgradeOperatePermission,
+];
+
+/**
+ * Every permission of the service-mesh plugin, for
+ * `permissionsRegistry.addPermissions`.
+ *
+ * @public
+ */
+export const serviceMeshPermissions = [
+  ...serviceMeshEntityPermissions,
+  ...serviceMeshUpgradePermissions,
 ];
 
 /**

@@ -19,14 +19,18 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
-  serviceMeshPermissions,
+  serviceMeshEntityPermissions,
   serviceMeshStatusReadPermission,
+  serviceMeshUpgradePermissions,
 } from '@mesh-backstage/plugin-service-mesh-common';
+
+/** The group whose members may see and run control-plane upgrades. */
+export const PLATFORM_TEAM_REF = 'group:default/platform-team';
 
 /**
  * The showcase app's policy: everything is allowed, except that service-mesh
- * actions on an entity are only for the entity's owners. Anyone may read mesh
- * status.
+ * actions on an entity are only for the entity's owners, and control-plane
+ * upgrades are only for the platform team. Anyone may read mesh status.
  */
 export class ServiceMeshDemoPolicy implements PermissionPolicy {
   constructor(private readonly userInfo: UserInfoService) {}
@@ -35,10 +39,14 @@ export class ServiceMeshDemoPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const isUpgrade = serviceMeshUpgradePermissions.some(p =>
+      isPermission(request.permission, p),
+    );
     const isMeshAction =
-      serviceMeshPermissions.some(p => isPermission(request.permission, p)) &&
-      !isPermission(request.permission, serviceMeshStatusReadPermission);
-    if (!isMeshAction) {
+      serviceMeshEntityPermissions.some(p =>
+        isPermission(request.permission, p),
+      ) && !isPermission(request.permission, serviceMeshStatusReadPermission);
+    if (!isMeshAction && !isUpgrade) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
@@ -47,6 +55,13 @@ export class ServiceMeshDemoPolicy implements PermissionPolicy {
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
       user.credentials,
     );
+    if (isUpgrade) {
+      return {
+        result: ownershipEntityRefs.includes(PLATFORM_TEAM_REF)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
     return createCatalogConditionalDecision(
       request.permission as any,
       catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
