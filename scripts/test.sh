@@ -41,6 +41,9 @@ run_counted() {
 }
 
 ensure_apt_package /usr/bin/chromium chromium
+# The persistence tests run on SQLite and on this PostgreSQL; it stops on exit.
+source "$ROOT/scripts/test-postgres.sh"
+start_test_postgres
 
 run_check "type-check" $YARN tsc
 run_check "lint" $YARN lint:all
