@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NAMESPACES } from '../apiserver/builtinResources';
 import {
   ApiError,
   ClusterApi,
@@ -6,8 +7,9 @@ import {
   ResourceRef,
 } from '../apiserver/types';
 
+export { NAMESPACES };
+
 /** Resource types the simulated controllers read and write. */
-export const NAMESPACES: ResourceRef = { group: '', plural: 'namespaces' };
 export const PODS: ResourceRef = { group: '', plural: 'pods' };
 export const SERVICES: ResourceRef = { group: '', plural: 'services' };
 export const CONFIG_MAPS: ResourceRef = { group: '', plural: 'configmaps' };
@@ -253,6 +255,21 @@ export function ownerReference(
   };
 }
 
+/** Lists a type that may not be served yet (its CRD comes later) as empty. */
+export function listIfServed(api: ClusterApi, ref: ResourceRef): KubeObject[] {
+  return api.resource(ref) ? api.list(ref) : [];
+}
+
+/** Ready as endpoints see it: the Ready condition is True and the pod is not being deleted. */
+export function isPodReady(pod: KubeObject): boolean {
+  const conditions = (pod.status as { conditions?: Condition[] } | undefined)
+    ?.conditions;
+  return (
+    !pod.metadata.deletionTimestamp &&
+    !!conditions?.some(c => c.type === 'Ready' && c.status === 'True')
+  );
+}
+
 export function controllerOf(
   object: KubeObject,
 ): { kind: string; name: string; uid: string } | undefined {
@@ -321,110 +338,6 @@ export class EventRecorder {
       });
     } catch {
       // Events are best effort, as in Kubernetes: the namespace may be gone.
-    }
-  }
-}
-
-export interface WorkQueueOptions {
-  /** First retry delay after a failure. */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  /** Keys handled per macrotask, so the API server stays responsive. */
-  batchSize?: number;
-  onError?: (key: string, error: unknown) => void;
-}
-
-/**
- * A deduplicating work queue: a key added many times before it is handled is
- * handled once. Failures are retried with exponential backoff.
- */
-export class WorkQueue {
-  readonly #pending = new Set<string>();
-  readonly #delayed = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  readonly #failures = new Map<string, number>();
-  #scheduled = false;
-  #stopped = false;
-  readonly #retryBaseMs: number;
-  readonly #retryMaxMs: number;
-  readonly #batchSize: number;
-
-  constructor(
-    private readonly handler: (key: string) => void,
-    private readonly options: WorkQueueOptions = {},
-  ) {
-    this.#retryBaseMs = options.retryBaseMs ?? 200;
-    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
-    this.#batchSize = options.batchSize ?? 1_000;
-  }
-
-  add(key: string): void {
-    if (this.#stopped) return;
-    this.#pending.add(key);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#drain());
-    }
-  }
-
-  /** Handles the key after a delay; an earlier pending delay wins. */
-  addAfter(key: string, delayMs: number): void {
-    if (this.#stopped) return;
-    if (delayMs <= 0) {
-      this.add(key);
-      return;
-    }
-    const at = Date.now() + delayMs;
-    const existing = this.#delayed.get(key);
-    if (existing && existing.at <= at) return;
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
-      this.#delayed.delete(key);
-      this.add(key);
-    }, delayMs);
-    timer.unref?.();
-    this.#delayed.set(key, { at, timer });
-  }
-
-  /** Forgets the failure count for a key (after an external fix). */
-  forget(key: string): void {
-    this.#failures.delete(key);
-  }
-
-  stop(): void {
-    this.#stopped = true;
-    this.#pending.clear();
-    for (const { timer } of this.#delayed.values()) clearTimeout(timer);
-    this.#delayed.clear();
-  }
-
-  /** Whether nothing is queued right now (delayed retries excluded). */
-  idle(): boolean {
-    return this.#pending.size === 0 && !this.#scheduled;
-  }
-
-  #drain(): void {
-    this.#scheduled = false;
-    if (this.#stopped) return;
-    let handled = 0;
-    for (const key of this.#pending) {
-      if (handled++ >= this.#batchSize) break;
-      this.#pending.delete(key);
-      try {
-        this.handler(key);
-        this.#failures.delete(key);
-      } catch (error) {
-        const failures = (this.#failures.get(key) ?? 0) + 1;
-        this.#failures.set(key, failures);
-        this.options.onError?.(key, error);
-        this.addAfter(
-          key,
-          Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** (failures - 1)),
-        );
-      }
-    }
-    if (this.#pending.size > 0 && !this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#drain());
     }
   }
 }

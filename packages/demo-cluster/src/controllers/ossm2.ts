@@ -14,7 +14,6 @@ import {
   DEPLOYMENTS,
   MANAGED_BY_LABEL,
   NAMESPACES,
-  WorkQueue,
   condition,
   deleteIfExists,
   isApiError,
@@ -24,6 +23,7 @@ import {
   upsert,
   writeStatus,
 } from './common';
+import { WorkQueue } from './workQueue';
 import {
   applyControlPlaneRevision,
   deleteControlPlaneRevision,

@@ -11,7 +11,6 @@ import {
   DAEMON_SETS,
   DEPLOYMENTS,
   MANAGED_BY_LABEL,
-  WorkQueue,
   condition,
   ensureNamespace,
   isApiError,
@@ -20,6 +19,7 @@ import {
   upsert,
   writeStatus,
 } from './common';
+import { WorkQueue } from './workQueue';
 import {
   applyControlPlaneRevision,
   applyRevisionTag,
