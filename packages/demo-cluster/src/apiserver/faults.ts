@@ -1,96 +1,93 @@
+import {
+  FaultRequest,
+  FaultRule,
+  injectedError,
+  matchesRule,
+  seededRandom,
+  validateRule,
+} from './faultRules';
+import {
+  RequestCounter,
+  RequestCountFilter,
+  RequestCountRow,
+} from './requestCounter';
 import { ApiError, ResourceRef } from './types';
 
-/** The API verbs a fault rule can target. */
-export type FaultVerb =
-  | 'get'
-  | 'list'
-  | 'watch'
-  | 'create'
-  | 'update'
-  | 'patch'
-  | 'delete'
-  | 'deletecollection';
-
-/**
- * One injected fault. Every given selector field must match the request;
- * a rule without `group`/`plural` applies to every resource.
- *
- * @public
- */
-export interface FaultRule {
-  /** Assigned when the rule is added. */
-  id?: string;
-  group?: string;
-  plural?: string;
-  verb?: FaultVerb;
-  namespace?: string;
-  /** Delay before the request is served (or refused). */
-  latencyMs?: number;
-  /** Refuse matching requests with this status code: 409, 429, 500, ... */
-  errorCode?: number;
-  /** Sent as `Retry-After` (and Status details.retryAfterSeconds) with the error. */
-  retryAfterSeconds?: number;
-  message?: string;
-  /** Refuse only the next N matching requests, then drop the rule. */
-  failNext?: number;
-}
+export type { FaultRule, FaultVerb, FaultVerbSelector } from './faultRules';
 
 /** What the server should do to one request. */
 export interface FaultDecision {
   latencyMs: number;
   error?: ApiError;
+  /** Hold the request (before serving it) or its answer until `released`. */
+  hold?: { phase: 'request' | 'response'; released: Promise<void> };
+  /** A watch that stays open and delivers nothing. */
+  silent?: boolean;
 }
 
-interface RequestInfo {
-  group: string;
-  plural: string;
-  verb: FaultVerb;
-  namespace?: string;
+/**
+ * How the cluster refuses connections while unreachable: `refuse` closes the
+ * listener (ECONNREFUSED), `reset` accepts and destroys every connection
+ * (ECONNRESET).
+ *
+ * @public
+ */
+export type UnreachableMode = 'refuse' | 'reset';
+
+/** @public */
+export interface Reachability {
+  unreachable: boolean;
+  mode?: UnreachableMode;
+  /** When it comes back by itself, if it does. */
+  until?: Date;
 }
 
 type WatchCloser = (abrupt: boolean) => void;
 
-const REASONS: Record<number, string> = {
-  400: 'BadRequest',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  410: 'Expired',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-};
+interface WatchRegistration {
+  close: WatchCloser;
+  silence?: () => void;
+  namespace?: string;
+  name?: string;
+}
+
+interface Hold {
+  released: Promise<void>;
+  release: () => void;
+  waiting: number;
+}
 
 /**
- * Faults a test or demo can inject into the demo cluster: latency and error
- * answers per resource, dropped watch streams and an unreachable sidecar
- * injector. Nothing happens until a rule is added.
+ * Faults a test or demo can inject into the demo cluster: errors, latency and
+ * hangs per resource and verb (always, for a share of requests, or for the
+ * next N), dropped or silent watch streams, a whole cluster unreachable and
+ * an unreachable sidecar injector; plus a count of the requests served.
+ * Nothing happens until a fault is added.
  *
  * @public
  */
 export class Faults {
   #rules: FaultRule[] = [];
   #nextId = 1;
-  readonly #watches = new Map<string, Set<WatchCloser>>();
+  readonly #random = new Map<string, () => number>();
+  readonly #holds = new Map<string, Hold>();
+  readonly #watches = new Map<string, Set<WatchRegistration>>();
   readonly #unreachableInjectors = new Set<string>();
+  #reachability: Reachability = { unreachable: false };
+  #reachabilityTimer?: NodeJS.Timeout;
+  readonly #reachabilityListeners = new Set<(state: Reachability) => void>();
+  readonly #counter = new RequestCounter();
 
   add(rule: FaultRule): FaultRule {
-    if (
-      rule.errorCode !== undefined &&
-      (!Number.isInteger(rule.errorCode) ||
-        rule.errorCode < 400 ||
-        rule.errorCode > 599)
-    ) {
-      throw new ApiError(
-        400,
-        'BadRequest',
-        `errorCode must be an HTTP error status, got ${rule.errorCode}`,
-      );
-    }
+    validateRule(rule);
     const added = { ...rule, id: String(this.#nextId++) };
     this.#rules.push(added);
+    if (added.seed !== undefined) {
+      this.#random.set(added.id, seededRandom(added.seed));
+    }
+    if (added.silent) {
+      this.#silenceOpenWatches(added);
+    }
     return { ...added };
   }
 
@@ -98,36 +95,64 @@ export class Faults {
     return this.#rules.map(rule => ({ ...rule }));
   }
 
+  /** Drops a rule; requests it holds go on. */
   remove(id: string): boolean {
     const before = this.#rules.length;
     this.#rules = this.#rules.filter(rule => rule.id !== id);
+    this.#random.delete(id);
+    this.#release(id);
     return this.#rules.length !== before;
   }
 
-  /** Drops every rule and marks every injector reachable again. */
+  /** Drops every rule, lets held requests go on, and makes the cluster and every injector reachable again. */
   clear(): void {
-    this.#rules = [];
+    for (const rule of [...this.#rules]) {
+      this.remove(rule.id!);
+    }
     this.#unreachableInjectors.clear();
+    this.setUnreachable(false);
   }
 
   /** Decides the fate of one API request; consumes `failNext` budgets. */
-  evaluate(request: RequestInfo): FaultDecision {
-    let latencyMs = 0;
-    let error: ApiError | undefined;
+  evaluate(request: FaultRequest): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0 };
     for (const rule of [...this.#rules]) {
-      if (!this.#matches(rule, request)) continue;
-      latencyMs += rule.latencyMs ?? 0;
-      if (rule.errorCode !== undefined && !error) {
-        error = this.#errorFor(rule, request);
-        if (rule.failNext !== undefined) {
-          rule.failNext--;
-          if (rule.failNext <= 0) {
-            this.remove(rule.id!);
-          }
+      if (rule.failNext === 0 || !matchesRule(rule, request)) continue;
+      if (!this.#picks(rule)) continue;
+      let applied = (rule.latencyMs ?? 0) > 0;
+      decision.latencyMs += rule.latencyMs ?? 0;
+      if (rule.errorCode !== undefined && !decision.error) {
+        decision.error = injectedError(rule, request);
+        applied = true;
+      }
+      if (rule.hang && !decision.hold) {
+        decision.hold = {
+          phase: rule.hang === 'response' ? 'response' : 'request',
+          released: this.#holdFor(rule.id!),
+        };
+        applied = true;
+      }
+      if (rule.silent && request.verb === 'watch') {
+        decision.silent = true;
+        applied = true;
+      }
+      if (applied && rule.failNext !== undefined) {
+        rule.failNext--;
+        // A hang rule stays listed, so that removing it releases what it holds.
+        if (rule.failNext <= 0 && !rule.hang) {
+          this.remove(rule.id!);
         }
       }
     }
-    return { latencyMs, error };
+    return decision;
+  }
+
+  /** How many requests are held by hang rules right now. */
+  heldRequests(): number {
+    return [...this.#holds.values()].reduce(
+      (sum, hold) => sum + hold.waiting,
+      0,
+    );
   }
 
   /**
@@ -137,10 +162,10 @@ export class Faults {
    */
   dropWatches(ref?: ResourceRef, options: { abrupt?: boolean } = {}): number {
     let dropped = 0;
-    for (const [key, closers] of this.#watches) {
+    for (const [key, registrations] of this.#watches) {
       if (ref && key !== `${ref.group}/${ref.plural}`) continue;
-      for (const close of [...closers]) {
-        close(options.abrupt ?? false);
+      for (const registration of [...registrations]) {
+        registration.close(options.abrupt ?? false);
         dropped++;
       }
     }
@@ -148,16 +173,21 @@ export class Faults {
   }
 
   /** Called by the HTTP server for each open watch; returns the deregistration. */
-  registerWatch(ref: ResourceRef, close: WatchCloser): () => void {
+  registerWatch(
+    ref: ResourceRef,
+    close: WatchCloser,
+    options: Omit<WatchRegistration, 'close'> = {},
+  ): () => void {
     const key = `${ref.group}/${ref.plural}`;
-    let closers = this.#watches.get(key);
-    if (!closers) {
-      closers = new Set();
-      this.#watches.set(key, closers);
+    let registrations = this.#watches.get(key);
+    if (!registrations) {
+      registrations = new Set();
+      this.#watches.set(key, registrations);
     }
-    closers.add(close);
+    const registration = { ...options, close };
+    registrations.add(registration);
     return () => {
-      closers!.delete(close);
+      registrations!.delete(registration);
     };
   }
 
@@ -178,27 +208,114 @@ export class Faults {
     return [...this.#unreachableInjectors];
   }
 
-  #matches(rule: FaultRule, request: RequestInfo): boolean {
-    return (
-      (rule.group === undefined || rule.group === request.group) &&
-      (rule.plural === undefined || rule.plural === request.plural) &&
-      (rule.verb === undefined || rule.verb === request.verb) &&
-      (rule.namespace === undefined || rule.namespace === request.namespace)
-    );
+  /**
+   * Makes the whole cluster unreachable (its server stops taking
+   * connections), for `forMs` when given, or reachable again.
+   */
+  setUnreachable(
+    unreachable: boolean,
+    options: { forMs?: number; mode?: UnreachableMode } = {},
+  ): Reachability {
+    clearTimeout(this.#reachabilityTimer);
+    this.#reachabilityTimer = undefined;
+    const before = this.#reachability;
+    this.#reachability = unreachable
+      ? {
+          unreachable: true,
+          mode: options.mode ?? 'refuse',
+          ...(options.forMs !== undefined && {
+            until: new Date(Date.now() + options.forMs),
+          }),
+        }
+      : { unreachable: false };
+    if (unreachable && options.forMs !== undefined) {
+      this.#reachabilityTimer = setTimeout(
+        () => this.setUnreachable(false),
+        options.forMs,
+      );
+    }
+    if (
+      before.unreachable !== this.#reachability.unreachable ||
+      before.mode !== this.#reachability.mode
+    ) {
+      for (const listener of [...this.#reachabilityListeners]) {
+        listener(this.reachability());
+      }
+    }
+    return this.reachability();
   }
 
-  #errorFor(rule: FaultRule, request: RequestInfo): ApiError {
-    const code = rule.errorCode!;
-    const reason = REASONS[code] ?? 'InternalError';
-    const message =
-      rule.message ??
-      `injected fault: ${request.verb} ${request.plural} answered ${code}`;
-    return new ApiError(code, reason, message, {
-      group: request.group,
-      kind: request.plural,
-      ...(rule.retryAfterSeconds !== undefined && {
-        retryAfterSeconds: rule.retryAfterSeconds,
-      }),
-    });
+  reachability(): Reachability {
+    return { ...this.#reachability };
+  }
+
+  /** Called by the HTTP server to follow reachability; returns the unsubscribe. */
+  onReachabilityChange(listener: (state: Reachability) => void): () => void {
+    this.#reachabilityListeners.add(listener);
+    return () => {
+      this.#reachabilityListeners.delete(listener);
+    };
+  }
+
+  /** Called by the HTTP server once per resource request it answered (or lost). */
+  recordRequest(request: Omit<RequestCountRow, 'count'>): void {
+    this.#counter.record(request);
+  }
+
+  /** The requests answered since the start (or the last reset), by resource, verb and outcome. */
+  requestCounts(filter?: RequestCountFilter): {
+    total: number;
+    rows: RequestCountRow[];
+  } {
+    return this.#counter.counts(filter);
+  }
+
+  resetRequestCounts(): void {
+    this.#counter.reset();
+  }
+
+  #picks(rule: FaultRule): boolean {
+    if (rule.percent === undefined || rule.percent >= 100) {
+      return true;
+    }
+    const random = this.#random.get(rule.id!) ?? Math.random;
+    return random() * 100 < rule.percent;
+  }
+
+  #holdFor(ruleId: string): Promise<void> {
+    let hold = this.#holds.get(ruleId);
+    if (!hold) {
+      let release!: () => void;
+      const released = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      hold = { released, release, waiting: 0 };
+      this.#holds.set(ruleId, hold);
+    }
+    hold.waiting++;
+    return hold.released;
+  }
+
+  #release(ruleId: string): void {
+    this.#holds.get(ruleId)?.release();
+    this.#holds.delete(ruleId);
+  }
+
+  #silenceOpenWatches(rule: FaultRule): void {
+    for (const [key, registrations] of this.#watches) {
+      const [group, plural] = key.split('/');
+      for (const registration of registrations) {
+        const request = {
+          group,
+          plural,
+          verb: 'watch' as const,
+          namespace: registration.namespace,
+          name: registration.name,
+        };
+        if (matchesRule(rule, request) && this.#picks(rule)) {
+          registration.silence?.();
+        }
+      }
+    }
   }
 }

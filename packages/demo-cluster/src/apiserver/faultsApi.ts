@@ -1,56 +1,105 @@
-import { FaultRule, Faults } from './faults';
-import { successStatus } from './status';
+import { FaultRule, Faults, UnreachableMode } from './faults';
+import { FaultVerb } from './faultRules';
+import { RequestOutcome } from './requestCounter';
+import { badRequest, pathNotFound, successStatus } from './status';
 import { ApiError } from './types';
+
+export interface FaultsApiRequest {
+  method: string;
+  /** The path below `/demo-cluster/faults`. */
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+export interface FaultsApiAnswer {
+  code: number;
+  body: unknown;
+  /** Runs once the answer has been sent (making the cluster unreachable must not cut it off). */
+  afterAnswer?: () => void;
+}
+
+const MAX_UNREACHABLE_MS = 600_000;
 
 /**
  * The fault admin API under `/demo-cluster/faults`, for tests and demos that
- * drive a running server from outside the process:
+ * drive a running server from outside the process (README, "Faults"):
  *
- * - `GET /` lists rules and unreachable injectors;
- * - `POST /` adds a rule (a FaultRule body);
- * - `DELETE /` clears everything, `DELETE /<id>` one rule;
+ * - `GET /` lists rules, unreachable injectors, reachability and held requests;
+ * - `POST /` adds a rule (a FaultRule body), `DELETE /` clears everything,
+ *   `DELETE /<id>` one rule;
  * - `POST /drop-watches` `{group?, plural?, abrupt?}` closes watch streams;
- * - `POST /injector` `{revision, unreachable}` toggles an unreachable injector.
+ * - `POST /injector` `{revision, unreachable}` toggles an unreachable injector;
+ * - `POST /unreachable` `{durationMs, mode?}` takes the whole cluster off the
+ *   network for that long, after answering;
+ * - `GET /requests[?group=&plural=&verb=&outcome=]` counts the requests
+ *   served, `DELETE /requests` resets the count.
  */
 export function handleFaultsApi(
   faults: Faults,
-  request: { method: string; path: string; body: unknown },
-): { code: number; body: unknown } {
+  request: FaultsApiRequest,
+  options: { writeCount?: () => number } = {},
+): FaultsApiAnswer {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const { method, path } = request;
-  if (path === '' && method === 'GET') {
-    return {
-      code: 200,
-      body: {
-        rules: faults.list(),
-        unreachableInjectors: faults.unreachableInjectors(),
-      },
-    };
-  }
-  if (path === '' && method === 'POST') {
-    return { code: 201, body: faults.add(body as FaultRule) };
-  }
-  if (path === '' && method === 'DELETE') {
-    faults.clear();
-    return { code: 200, body: successStatus() };
-  }
-  if (path === '/drop-watches' && method === 'POST') {
-    const ref =
-      typeof body.plural === 'string'
-        ? { group: String(body.group ?? ''), plural: body.plural }
-        : undefined;
-    const dropped = faults.dropWatches(ref, { abrupt: body.abrupt === true });
-    return { code: 200, body: { dropped } };
-  }
-  if (path === '/injector' && method === 'POST') {
-    if (typeof body.revision !== 'string') {
-      throw new ApiError(400, 'BadRequest', 'revision is required');
+  const route = `${method} ${path}`;
+  switch (route) {
+    case 'GET ':
+      return {
+        code: 200,
+        body: {
+          rules: faults.list(),
+          unreachableInjectors: faults.unreachableInjectors(),
+          ...faults.reachability(),
+          heldRequests: faults.heldRequests(),
+        },
+      };
+    case 'POST ':
+      return { code: 201, body: faults.add(body as FaultRule) };
+    case 'DELETE ':
+      faults.clear();
+      return { code: 200, body: successStatus() };
+    case 'POST /drop-watches': {
+      const ref =
+        typeof body.plural === 'string'
+          ? { group: String(body.group ?? ''), plural: body.plural }
+          : undefined;
+      const dropped = faults.dropWatches(ref, { abrupt: body.abrupt === true });
+      return { code: 200, body: { dropped } };
     }
-    faults.setInjectorUnreachable(body.revision, body.unreachable !== false);
-    return {
-      code: 200,
-      body: { unreachableInjectors: faults.unreachableInjectors() },
-    };
+    case 'POST /injector':
+      if (typeof body.revision !== 'string') {
+        throw badRequest('revision is required');
+      }
+      faults.setInjectorUnreachable(body.revision, body.unreachable !== false);
+      return {
+        code: 200,
+        body: { unreachableInjectors: faults.unreachableInjectors() },
+      };
+    case 'POST /unreachable':
+      return unreachable(faults, body);
+    case 'GET /requests': {
+      const filter = {
+        group: request.query.get('group') ?? undefined,
+        plural: request.query.get('plural') ?? undefined,
+        verb: (request.query.get('verb') ?? undefined) as FaultVerb | undefined,
+        outcome: (request.query.get('outcome') ?? undefined) as
+          | RequestOutcome
+          | undefined,
+      };
+      return {
+        code: 200,
+        body: {
+          ...faults.requestCounts(filter),
+          writes: options.writeCount?.(),
+        },
+      };
+    }
+    case 'DELETE /requests':
+      faults.resetRequestCounts();
+      return { code: 200, body: successStatus() };
+    default:
+      break;
   }
   const id = /^\/([^/]+)$/.exec(path)?.[1];
   if (id && method === 'DELETE') {
@@ -59,9 +108,37 @@ export function handleFaultsApi(
     }
     return { code: 200, body: successStatus() };
   }
-  throw new ApiError(
-    404,
-    'NotFound',
-    'the server could not find the requested resource',
-  );
+  throw pathNotFound();
+}
+
+/** Over HTTP a duration is required: the API goes down with the cluster. */
+function unreachable(
+  faults: Faults,
+  body: Record<string, unknown>,
+): FaultsApiAnswer {
+  const { durationMs, mode = 'refuse' } = body;
+  if (
+    typeof durationMs !== 'number' ||
+    !(durationMs > 0 && durationMs <= MAX_UNREACHABLE_MS)
+  ) {
+    throw badRequest(
+      `durationMs must be a number of milliseconds from 1 to ${MAX_UNREACHABLE_MS}`,
+    );
+  }
+  if (mode !== 'refuse' && mode !== 'reset') {
+    throw badRequest(`mode must be "refuse" or "reset", got ${mode}`);
+  }
+  return {
+    code: 200,
+    body: {
+      unreachable: true,
+      mode,
+      until: new Date(Date.now() + durationMs).toISOString(),
+    },
+    afterAnswer: () =>
+      faults.setUnreachable(true, {
+        forMs: durationMs,
+        mode: mode as UnreachableMode,
+      }),
+  };
 }

@@ -1,4 +1,4 @@
-import { ApiError } from './types';
+import { ApiError, ResourceRef, ResourceType } from './types';
 
 /** A `meta/v1 Status`, the body of every error the apiserver answers. */
 export interface StatusObject {
@@ -48,4 +48,87 @@ export function successStatus(details?: Record<string, unknown>): StatusObject {
     code: 200,
     ...(details && { details }),
   };
+}
+
+/** `plural.group`, or the bare plural for the core group, as messages name a resource. */
+function qualifiedName(resource: ResourceRef): string {
+  return resource.group
+    ? `${resource.plural}.${resource.group}`
+    : resource.plural;
+}
+
+/** 404 for an object that does not exist: `configmaps "x" not found`. */
+export function notFound(resource: ResourceRef, name: string): ApiError {
+  return new ApiError(
+    404,
+    'NotFound',
+    `${qualifiedName(resource)} "${name}" not found`,
+    { name, group: resource.group, kind: resource.plural },
+  );
+}
+
+/** 404 for a path the server does not serve, as the apiserver's mux answers it. */
+export function pathNotFound(): ApiError {
+  return new ApiError(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+    {
+      causes: [
+        { reason: 'UnexpectedServerResponse', message: '404 page not found' },
+      ],
+    },
+  );
+}
+
+export function alreadyExists(resource: ResourceRef, name: string): ApiError {
+  return new ApiError(
+    409,
+    'AlreadyExists',
+    `${qualifiedName(resource)} "${name}" already exists`,
+    { name, group: resource.group, kind: resource.plural },
+  );
+}
+
+export function conflict(
+  resource: ResourceRef,
+  name: string,
+  why: string,
+): ApiError {
+  return new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedName(
+      resource,
+    )} "${name}": ${why}`,
+    { name, group: resource.group, kind: resource.plural },
+  );
+}
+
+/** 422 naming the field, as field validation answers it. */
+export function invalid(
+  resource: ResourceType,
+  name: string | undefined,
+  field: string,
+  problem: string,
+): ApiError {
+  return new ApiError(
+    422,
+    'Invalid',
+    `${resource.kind} "${name ?? ''}" is invalid: ${field}: ${problem}`,
+    {
+      name,
+      group: resource.group,
+      kind: resource.kind,
+      causes: [{ reason: 'FieldValueInvalid', message: problem, field }],
+    },
+  );
+}
+
+export function methodNotAllowed(message: string): ApiError {
+  return new ApiError(405, 'MethodNotAllowed', message);
+}
+
+export function badRequest(message: string): ApiError {
+  return new ApiError(400, 'BadRequest', message);
 }

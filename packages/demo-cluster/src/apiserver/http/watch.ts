@@ -1,14 +1,17 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { ClusterStore, WatchOptions } from './ClusterStore';
-import { apiVersionOf, objectJson } from './objects';
-import { statusOf } from './status';
-import { IncludeObject, TableVersion, toTable } from './table';
-import { ApiError, KubeObject, ResourceType } from './types';
+import { ServerResponse } from 'node:http';
+import { ClusterStore, WatchOptions } from '../ClusterStore';
+import { apiVersionOf, objectJson } from '../objects';
+import { statusOf } from '../status';
+import { IncludeObject, TableVersion, toTable } from '../table';
+import { ApiError, KubeObject, ResourceType } from '../types';
+import { ResourceCall } from './resourceCall';
 
 /** An open watch response. */
 export interface WatchStream {
   /** Ends the stream: cleanly (as a timeout does) or by destroying the socket. */
   close(abrupt: boolean): void;
+  /** From now on delivers nothing and never ends by itself (a stuck stream). */
+  silence(): void;
   onClose(listener: () => void): void;
 }
 
@@ -27,6 +30,8 @@ export interface ServeWatchOptions {
   bookmarkIntervalMs: number;
   timeoutSeconds: number;
   table?: { tableVersion: TableVersion; includeObject?: IncludeObject };
+  /** Deliver nothing from the start (a fault). */
+  silent?: boolean;
 }
 
 /**
@@ -36,7 +41,6 @@ export interface ServeWatchOptions {
  * informers relist on.
  */
 export function serveWatch(
-  _req: IncomingMessage,
   res: ServerResponse,
   watch: ServeWatchOptions,
 ): WatchStream | undefined {
@@ -49,10 +53,13 @@ export function serveWatch(
   res.flushHeaders();
 
   let firstTableEvent = true;
+  let silent = watch.silent ?? false;
   const write = (type: string, object: unknown) => {
+    if (silent) return;
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const writeObject = (type: string, object: KubeObject) => {
+    if (silent) return;
     const presented = present(object);
     if (!table) {
       res.write(`{"type":"${type}","object":${objectJson(presented)}}\n`);
@@ -102,22 +109,30 @@ export function serveWatch(
   const closeListeners: Array<() => void> = [];
   let closed = false;
   const timers: { bookmarks?: NodeJS.Timeout; timeout?: NodeJS.Timeout } = {};
+  const stopTimers = () => {
+    clearInterval(timers.bookmarks);
+    clearTimeout(timers.timeout);
+  };
   const finish = () => {
     if (closed) return;
     closed = true;
     stopWatching();
-    clearInterval(timers.bookmarks);
-    clearTimeout(timers.timeout);
+    stopTimers();
     closeListeners.forEach(listener => listener());
   };
 
-  if (watch.allowBookmarks) {
-    timers.bookmarks = setInterval(() => bookmark(), watch.bookmarkIntervalMs);
+  if (!silent) {
+    if (watch.allowBookmarks) {
+      timers.bookmarks = setInterval(
+        () => bookmark(),
+        watch.bookmarkIntervalMs,
+      );
+    }
+    timers.timeout = setTimeout(() => {
+      finish();
+      res.end();
+    }, Math.min(watch.timeoutSeconds * 1000, 2 ** 31 - 1));
   }
-  timers.timeout = setTimeout(() => {
-    finish();
-    res.end();
-  }, Math.min(watch.timeoutSeconds * 1000, 2 ** 31 - 1));
   // Not req 'close': that fires once the request is read, not when the client goes.
   res.on('close', finish);
 
@@ -130,6 +145,10 @@ export function serveWatch(
         res.end();
       }
     },
+    silence() {
+      silent = true;
+      stopTimers();
+    },
     onClose(listener) {
       if (closed) {
         listener();
@@ -138,4 +157,48 @@ export function serveWatch(
       }
     },
   };
+}
+
+/** What the server decides about every watch it opens. */
+export interface WatchSettings {
+  bookmarkIntervalMs: number;
+  maxWatchSeconds: number;
+  silent: boolean;
+}
+
+/** Opens the watch a `?watch=true` (or `/watch/...`) request asks for. */
+export function openWatch(
+  call: ResourceCall,
+  res: ServerResponse,
+  settings: WatchSettings,
+): WatchStream | undefined {
+  const { query, tableVersion, includeObject } = call;
+  const sendInitialEvents = query.get('sendInitialEvents') === 'true';
+  const allowBookmarks = query.get('allowWatchBookmarks') === 'true';
+  if (sendInitialEvents && !allowBookmarks) {
+    // As the apiserver does: the end of the initial events is a bookmark.
+    throw new ApiError(
+      422,
+      'Invalid',
+      'sendInitialEvents requires setting allowWatchBookmarks to true',
+    );
+  }
+  return serveWatch(res, {
+    store: call.store,
+    resource: call.resource,
+    options: {
+      ...call.listOptions,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+    },
+    present: call.present,
+    allowBookmarks,
+    sendInitialEvents,
+    bookmarkIntervalMs: settings.bookmarkIntervalMs,
+    timeoutSeconds: Math.min(
+      Number(query.get('timeoutSeconds')) || Infinity,
+      settings.maxWatchSeconds,
+    ),
+    table: tableVersion && { tableVersion, includeObject },
+    silent: settings.silent,
+  });
 }

@@ -1,0 +1,143 @@
+import { IncomingHttpHeaders } from 'node:http';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  coreApiVersions,
+  SERVER_VERSION,
+} from '../discovery';
+import { servedVersions } from '../objects';
+import { pathNotFound } from '../status';
+import { ResourceType } from '../types';
+import { Answer, jsonAnswer } from './transport';
+
+/** A request for one resource type (or one of its objects). */
+export interface ResourceRequest {
+  resource: ResourceType;
+  version: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  /** A `/watch/...` path, the pre-1.11 way to watch. */
+  legacyWatch: boolean;
+}
+
+/** Where a path leads: a discovery answer, or a resource to serve. */
+export type Route = { answer: Answer } | { resourceRequest: ResourceRequest };
+
+/**
+ * An OpenAPI v2 document without definitions. kubectl (1.20 to 1.35)
+ * needs one to `apply` with validation on; with no schema for a kind it
+ * skips client-side validation and builds patches from its built-in types.
+ * It asks for protobuf, and an empty protobuf message is an empty document.
+ */
+function openApiV2(headers: IncomingHttpHeaders): Answer {
+  if ((headers.accept ?? '').includes('protobuf')) {
+    return {
+      code: 200,
+      text: '',
+      contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+    };
+  }
+  return jsonAnswer({
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
+    paths: {},
+    definitions: {},
+  });
+}
+
+/** Resolves `[watch/][namespaces/<ns>/]<plural>[/<name>[/<subresource>]]`. */
+function resolveResource(
+  resources: ResourceType[],
+  group: string,
+  version: string,
+  rest: string[],
+): ResourceRequest {
+  let segments = rest;
+  const legacyWatch = segments[0] === 'watch';
+  if (legacyWatch) {
+    segments = segments.slice(1);
+  }
+  let namespace: string | undefined;
+  if (
+    segments[0] === 'namespaces' &&
+    segments.length >= 3 &&
+    !(segments.length === 3 && ['status', 'finalize'].includes(segments[2]))
+  ) {
+    namespace = segments[1];
+    segments = segments.slice(2);
+  }
+  const [plural, name, subresource, ...extra] = segments;
+  const resource = resources.find(
+    r =>
+      r.group === group &&
+      r.plural === plural &&
+      servedVersions(r).includes(version),
+  );
+  if (!resource || extra.length > 0 || (namespace && !resource.namespaced)) {
+    throw pathNotFound();
+  }
+  if (
+    subresource &&
+    !(resource.subresources ?? []).includes(subresource) &&
+    !(resource.plural === 'namespaces' && subresource === 'finalize')
+  ) {
+    throw pathNotFound();
+  }
+  return { resource, version, namespace, name, subresource, legacyWatch };
+}
+
+/**
+ * Routes an API path (already authenticated): discovery under `/api` and
+ * `/apis`, the OpenAPI documents, and resource paths.
+ */
+export function route(
+  path: string,
+  headers: IncomingHttpHeaders,
+  resources: ResourceType[],
+): Route {
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (path === '/api') {
+    return { answer: jsonAnswer(coreApiVersions(headers.host ?? '')) };
+  }
+  if (path === '/apis') {
+    return { answer: jsonAnswer(apiGroupList(resources)) };
+  }
+  if (path === '/openapi/v3') {
+    // An index without group-versions: kubectl then falls back to v2.
+    return { answer: jsonAnswer({ paths: {} }) };
+  }
+  if (path === '/openapi/v2') {
+    return { answer: openApiV2(headers) };
+  }
+  if (segments[0] === 'apis' && segments.length === 2) {
+    const group = apiGroup(resources, segments[1]);
+    if (!group) throw pathNotFound();
+    return { answer: jsonAnswer(group) };
+  }
+  let prefix: { group: string; version: string };
+  let rest: string[];
+  if (segments[0] === 'api' && segments.length >= 2) {
+    prefix = { group: '', version: segments[1] };
+    rest = segments.slice(2);
+  } else if (segments[0] === 'apis' && segments.length >= 3) {
+    prefix = { group: segments[1], version: segments[2] };
+    rest = segments.slice(3);
+  } else {
+    throw pathNotFound();
+  }
+  if (rest.length === 0) {
+    const list = apiResourceList(resources, prefix.group, prefix.version);
+    if (!list) throw pathNotFound();
+    return { answer: jsonAnswer(list) };
+  }
+  return {
+    resourceRequest: resolveResource(
+      resources,
+      prefix.group,
+      prefix.version,
+      rest,
+    ),
+  };
+}

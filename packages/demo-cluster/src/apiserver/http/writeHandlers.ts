@@ -1,0 +1,112 @@
+import { badRequest, methodNotAllowed, successStatus } from '../status';
+import { DeleteOptions, KubeObject, PatchType } from '../types';
+import { objectAnswer } from './readHandlers';
+import { ResourceCall } from './resourceCall';
+import { Answer, jsonAnswer, parseBody } from './transport';
+
+/** Checks a create/update body against the URL it was sent to. */
+function objectBody(body: unknown, call: ResourceCall): KubeObject {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('the request body must be a JSON object');
+  }
+  const object = body as KubeObject;
+  object.metadata = object.metadata ?? {};
+  const { resource, namespace } = call;
+  if (resource.namespaced && namespace) {
+    if (object.metadata.namespace && object.metadata.namespace !== namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    object.metadata.namespace = namespace;
+  }
+  if (object.kind && object.kind !== resource.kind) {
+    throw badRequest(
+      `the kind of the provided object (${object.kind}) does not match the resource (${resource.kind})`,
+    );
+  }
+  return object;
+}
+
+export async function serveCreate(call: ResourceCall): Promise<Answer> {
+  const body = objectBody(await call.body(), call);
+  if (call.resource.namespaced && !call.namespace) {
+    throw methodNotAllowed(
+      `the server does not allow this method on the requested resource: create ${call.resource.plural} needs a namespace`,
+    );
+  }
+  return objectAnswer(
+    call,
+    201,
+    call.store.create(call.resource, body, { dryRun: call.dryRun }),
+  );
+}
+
+export async function serveUpdate(call: ResourceCall): Promise<Answer> {
+  const body = objectBody(await call.body(), call);
+  if (body.metadata.name !== call.name) {
+    throw badRequest(
+      `the name of the object (${body.metadata.name}) does not match the name on the URL (${call.name})`,
+    );
+  }
+  const options = { dryRun: call.dryRun };
+  const updated =
+    call.subresource === 'status'
+      ? call.store.updateStatus(call.resource, body, options)
+      : call.store.update(call.resource, body, options);
+  return objectAnswer(call, 200, updated);
+}
+
+export async function servePatch(call: ResourceCall): Promise<Answer> {
+  const contentType = (call.req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
+  const text = await call.rawBody();
+  const patch =
+    contentType === 'application/apply-patch+yaml'
+      ? {}
+      : parseBody(text, 'json');
+  const patched = call.store.patch(
+    call.resource,
+    call.namespace,
+    call.name!,
+    contentType as PatchType,
+    patch ?? {},
+    {
+      dryRun: call.dryRun,
+      subresource: call.subresource === 'status' ? 'status' : undefined,
+    },
+  );
+  return objectAnswer(call, 200, patched);
+}
+
+export async function serveDelete(call: ResourceCall): Promise<Answer> {
+  const body = ((await call.body()) ?? {}) as {
+    propagationPolicy?: DeleteOptions['propagationPolicy'];
+    preconditions?: DeleteOptions['preconditions'];
+    dryRun?: string[];
+  };
+  const deleted = call.store.delete(call.resource, call.namespace, call.name!, {
+    dryRun: call.dryRun || (body.dryRun ?? []).includes('All'),
+    propagationPolicy:
+      (call.query.get(
+        'propagationPolicy',
+      ) as DeleteOptions['propagationPolicy']) ?? body.propagationPolicy,
+    preconditions: body.preconditions,
+  });
+  return objectAnswer(call, 200, deleted);
+}
+
+export function serveDeleteCollection(call: ResourceCall): Answer {
+  const { store, resource } = call;
+  const { items } = store.snapshot(resource, call.listOptions);
+  for (const item of [...items]) {
+    // Deleting one may have collected another already.
+    if (store.get(resource, item.metadata.namespace, item.metadata.name!)) {
+      store.delete(resource, item.metadata.namespace, item.metadata.name!, {
+        dryRun: call.dryRun,
+      });
+    }
+  }
+  return jsonAnswer(successStatus());
+}
