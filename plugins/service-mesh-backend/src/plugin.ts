@@ -5,7 +5,10 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { serviceMeshPermissions } from '@mesh-backstage/plugin-service-mesh-common';
 import { createRouter } from './service/router';
-import { readMeshClusters } from './kubernetes/clusterConfig';
+import {
+  readClusterRegistryOptions,
+  readMeshClusters,
+} from './kubernetes/clusterConfig';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { DefaultServiceMeshService } from './service/DefaultServiceMeshService';
 
@@ -45,6 +48,7 @@ export const serviceMeshPlugin = createBackendPlugin({
         const clusters = new ClusterRegistry(
           readMeshClusters(config, logger),
           logger,
+          readClusterRegistryOptions(config),
         );
         // Caches fill in the background; status reports "not synced" meanwhile.
         lifecycle.addStartupHook(() => {

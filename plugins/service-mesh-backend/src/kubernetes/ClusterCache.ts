@@ -9,25 +9,49 @@ import {
 } from './collections';
 import { trimObject } from './trim';
 import type { MeshClusterConfig } from './clusterConfig';
-import { loadKubernetesClient } from './kubernetesClient';
+import { loadKubernetesClient, makeTimedApiClient } from './kubernetesClient';
 
 export interface ClusterCacheHealth {
   cluster: string;
   /** Every mirrored collection has completed its first list. */
   synced: boolean;
-  /** The oldest moment any collection was last confirmed current, ISO time. */
+  /** Some collection's list or watch works: the cluster answers. */
+  reachable: boolean;
+  /**
+   * The oldest moment any collection was last confirmed current (its last
+   * list, event or bookmark received), ISO time.
+   */
   dataAsOf?: string;
+  /**
+   * The data may be out of date: some collection has had no event or
+   * bookmark for longer than the stale threshold, or its watch was found
+   * silent and has not delivered anything since.
+   */
+  stale: boolean;
+  /** Since when, ISO time, when stale. */
+  staleSince?: string;
+  /** Watches the watchdog restarted because they had gone silent. */
+  silentRestarts: number;
   /** Why the cluster cannot be read, when it cannot. */
   error?: string;
 }
 
+/** Default of `serviceMesh.staleAfterSeconds`: two bookmark intervals of kube-apiserver (one a minute). */
+export const DEFAULT_STALE_AFTER_MS = 120_000;
+
 export interface ClusterCacheOptions {
   cluster: MeshClusterConfig;
   logger: LoggerService;
-  /** A collection silent for longer than this is relisted. */
+  /**
+   * Data older than this is reported stale, and a watch that delivered no
+   * event or bookmark for this long is restarted with a relist.
+   */
   staleAfterMs?: number;
+  /** Lists and discovery are aborted after this long; default 10 s. */
+  requestTimeoutMs?: number;
   /** Discovery is retried this often while the cluster is unreachable. */
   discoveryRetryMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -57,10 +81,9 @@ export class ClusterCache {
   async start(): Promise<void> {
     this.stopped = false;
     await this.discoverAndWatch();
-    const staleAfterMs = this.options.staleAfterMs ?? 5 * 60_000;
     this.watchdog = setInterval(
-      () => this.checkStaleness(staleAfterMs),
-      Math.min(staleAfterMs, 30_000),
+      () => this.restartSilentWatches(),
+      Math.min(this.staleAfterMs / 4, 5_000),
     );
     this.watchdog.unref?.();
   }
@@ -84,27 +107,86 @@ export class ClusterCache {
     return this.reflectors.get(key)?.get(namespace, name);
   }
 
+  /**
+   * Whether the cache shows an object at `resourceVersion` or later (or does
+   * not mirror its kind at all). Kubernetes
+   * resourceVersions are opaque; newer ones are recognised only when both are
+   * numbers, as they are with etcd.
+   */
+  hasSeen(
+    ref: { kind: string; namespace?: string; name: string },
+    resourceVersion: string,
+  ): boolean {
+    const spec = collections.find(c => c.kind === ref.kind);
+    // What the cache does not mirror, it has nothing to catch up on.
+    if (!spec || !this.reflectors.has(spec.key)) return true;
+    const seen = this.get(spec.key, ref.namespace, ref.name)?.metadata
+      ?.resourceVersion;
+    if (seen === undefined) return false;
+    if (seen === resourceVersion) return true;
+    return /^\d+$/.test(seen) && /^\d+$/.test(resourceVersion)
+      ? BigInt(seen) >= BigInt(resourceVersion)
+      : false;
+  }
+
   /** Whether the cluster serves a collection (mesh CRDs are optional). */
   serves(key: CollectionKey): boolean {
     return this.reflectors.has(key);
   }
 
+  get staleAfterMs(): number {
+    return this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  }
+
   health(): ClusterCacheHealth {
-    if (this.discoveryError) {
-      return { cluster: this.name, synced: false, error: this.discoveryError };
-    }
     const statuses = [...this.reflectors.values()].map(r => r.status());
+    const silentRestarts = statuses.reduce((n, s) => n + s.silentRestarts, 0);
+    if (this.discoveryError) {
+      return {
+        cluster: this.name,
+        synced: false,
+        reachable: false,
+        stale: false,
+        silentRestarts,
+        error: this.discoveryError,
+      };
+    }
+    const now = this.now();
     const synced =
       statuses.length > 0 && statuses.every(s => s.lastContact !== undefined);
     const failing = statuses.find(s => s.state === 'retrying');
     const contacts = statuses.map(s => s.lastContact ?? 0);
     const oldest = contacts.length ? Math.min(...contacts) : 0;
+    const staleSinces = statuses.flatMap(s => {
+      if (s.silentSince !== undefined) return [s.silentSince];
+      if (
+        s.lastContact !== undefined &&
+        now - s.lastContact > this.staleAfterMs
+      ) {
+        return [s.lastContact];
+      }
+      return [];
+    });
+    const staleSince = staleSinces.length
+      ? Math.min(...staleSinces)
+      : undefined;
     return {
       cluster: this.name,
       synced,
+      reachable: !statuses.length || statuses.some(s => s.state !== 'retrying'),
       dataAsOf: oldest ? new Date(oldest).toISOString() : undefined,
+      stale: synced && staleSince !== undefined,
+      staleSince:
+        synced && staleSince !== undefined
+          ? new Date(staleSince).toISOString()
+          : undefined,
+      silentRestarts,
       error: failing?.error,
     };
+  }
+
+  private now() {
+    return (this.options.now ?? Date.now)();
   }
 
   /** The client config for writes, once discovery has succeeded. */
@@ -141,8 +223,14 @@ export class ClusterCache {
     const k8s = await loadKubernetesClient();
     const kc = await this.kubeConfigForWrites();
     let servedGroups: Set<string>;
+    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
     try {
-      const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();
+      const groups = await makeTimedApiClient(
+        k8s,
+        kc,
+        k8s.ApisApi,
+        timeoutMs,
+      ).getAPIVersions();
       servedGroups = new Set(
         groups.groups.flatMap(g =>
           g.versions.map(v => `${g.name}/${v.version}`),
@@ -166,7 +254,12 @@ export class ClusterCache {
       return;
     }
     const watch = new k8s.Watch(kc);
-    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const objects = makeTimedApiClient(
+      k8s,
+      kc,
+      k8s.KubernetesObjectApi,
+      timeoutMs,
+    );
     for (const spec of collections) {
       const served =
         !spec.group || servedGroups.has(`${spec.group}/${spec.version}`);
@@ -179,6 +272,7 @@ export class ClusterCache {
         list: () => this.listCollection(objects, spec),
         trim: object => trimObject(spec.key, object),
         logger: this.options.logger,
+        now: this.options.now,
         onChange: () => {
           this.version += 1;
         },
@@ -220,16 +314,17 @@ export class ClusterCache {
     return { items, resourceVersion };
   }
 
-  private checkStaleness(staleAfterMs: number) {
-    const now = Date.now();
+  /** The watchdog: a watch open but silent for the stale threshold is restarted. */
+  private restartSilentWatches() {
+    const now = this.now();
     for (const reflector of this.reflectors.values()) {
       const { state, lastContact } = reflector.status();
       if (
         state === 'synced' &&
-        lastContact &&
-        now - lastContact > staleAfterMs
+        lastContact !== undefined &&
+        now - lastContact > this.staleAfterMs
       ) {
-        reflector.restart(
+        reflector.restartSilent(
           `no event or bookmark for ${Math.round(
             (now - lastContact) / 1000,
           )} s`,

@@ -3,6 +3,18 @@ import { InputError } from '@backstage/errors';
 import { ClusterCache } from './ClusterCache';
 import { KubernetesWriter } from './KubernetesWriter';
 import type { MeshClusterConfig } from './clusterConfig';
+import type { RetryPolicy } from './retry';
+
+/** How the caches and writers talk to every cluster; `serviceMesh.*` in config. */
+export interface ClusterRegistryOptions {
+  /** Data older than this is reported stale; silent watches are restarted after it. */
+  staleAfterMs?: number;
+  /** Every call to a cluster is aborted after this long. */
+  requestTimeoutMs?: number;
+  /** Calls in flight per cluster from the writer, at most. */
+  maxInFlight?: number;
+  retry?: Partial<RetryPolicy>;
+}
 
 export interface MeshCluster {
   config: MeshClusterConfig;
@@ -17,23 +29,24 @@ export class ClusterRegistry {
   constructor(
     configs: MeshClusterConfig[],
     logger: LoggerService,
-    cacheOptions: { staleAfterMs?: number } = {},
+    options: ClusterRegistryOptions = {},
   ) {
     this.clusters = new Map(
       configs.map(config => {
         const cache = new ClusterCache({
           cluster: config,
           logger,
-          ...cacheOptions,
+          staleAfterMs: options.staleAfterMs,
+          requestTimeoutMs: options.requestTimeoutMs,
         });
-        return [
-          config.name,
-          {
-            config,
-            cache,
-            writer: new KubernetesWriter(() => cache.kubeConfigForWrites()),
-          },
-        ];
+        const writer = new KubernetesWriter({
+          cluster: config.name,
+          kubeConfig: () => cache.kubeConfigForWrites(),
+          timeoutMs: options.requestTimeoutMs,
+          maxInFlight: options.maxInFlight,
+          retry: options.retry,
+        });
+        return [config.name, { config, cache, writer }];
       }),
     );
   }

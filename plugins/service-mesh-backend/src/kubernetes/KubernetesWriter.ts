@@ -8,35 +8,224 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { collections } from './collections';
-import { loadKubernetesClient } from './kubernetesClient';
+import { loadKubernetesClient, makeTimedApiClient } from './kubernetesClient';
+import {
+  classifyFailure,
+  ClusterUnavailableError,
+  DEFAULT_RETRY_POLICY,
+  RetryPolicy,
+  withRetries,
+} from './retry';
+import { Semaphore } from './Semaphore';
 
 /** A Kubernetes answer that means "someone else changed it first": re-read and re-plan. */
 export class StaleWriteError extends ConflictError {
-  constructor(message: string, readonly operation: KubeOperation) {
+  constructor(
+    message: string,
+    readonly operation: KubeOperation,
+    /** The object as re-read after the write, when the writer did so (null: gone). */
+    readonly current?: unknown,
+  ) {
     super(message);
   }
 }
 
 /**
+ * A write that timed out or lost its connection: it may have applied. The
+ * writer has re-read the object (`current`); the caller re-plans from it
+ * before any retry, so a write that did apply is not made twice.
+ */
+export class UncertainWriteError extends StaleWriteError {}
+
+export interface KubernetesWriterOptions {
+  /** The cluster's name, for messages. */
+  cluster: string;
+  kubeConfig: () => Promise<KubeConfig>;
+  /** Every call is aborted after this long; default 10 s. */
+  timeoutMs?: number;
+  /** Calls in flight to this cluster at most; default 10. */
+  maxInFlight?: number;
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** What a writer has done; the fault suite reports these figures. */
+export interface WriterCounters {
+  /** Calls sent to the cluster, tries and re-reads included. */
+  calls: number;
+  /** Tries repeated after a 429, 5xx or refused connection. */
+  retries: number;
+  /** Writes whose outcome was unknown (timeout, dropped connection) and were re-read. */
+  uncertain: number;
+  /** Calls given up with a 503 once the budget was spent. */
+  exhausted: number;
+}
+
+type Clients = {
+  objects: import('@kubernetes/client-node').KubernetesObjectApi;
+  core: import('@kubernetes/client-node').CoreV1Api;
+  custom: import('@kubernetes/client-node').CustomObjectsApi;
+};
+
+/**
  * Writes planned operations to one cluster with the Kubernetes client. JSON
  * Patch carries the plan's `test` preconditions, so a concurrent change makes
- * the write fail (StaleWriteError) instead of silently overwriting it.
+ * the write fail (StaleWriteError) instead of silently overwriting it, and a
+ * retried write can never apply twice.
+ *
+ * Every call has a timeout and waits for one of the cluster's in-flight
+ * permits; 429, 5xx and refused connections are retried within a budget
+ * (honouring Retry-After), after which the caller gets a 503 that says when
+ * to come back.
  */
 export class KubernetesWriter {
-  constructor(private readonly kubeConfig: () => Promise<KubeConfig>) {}
+  readonly counters: WriterCounters = {
+    calls: 0,
+    retries: 0,
+    uncertain: 0,
+    exhausted: 0,
+  };
+  readonly retryPolicy: RetryPolicy;
+  private readonly inFlight: Semaphore;
+  private clients?: Promise<Clients>;
 
-  async apply(operation: KubeOperation): Promise<void> {
-    const k8s = await loadKubernetesClient();
-    const kc = await this.kubeConfig();
+  constructor(private readonly options: KubernetesWriterOptions) {
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.inFlight = new Semaphore(options.maxInFlight ?? 10);
+  }
+
+  /** Writes one operation; resolves to the object's new resourceVersion, when it has one. */
+  async apply(operation: KubeOperation): Promise<string | undefined> {
+    const clients = await this.getClients();
     try {
-      switch (operation.verb) {
-        case 'create':
-          await k8s.KubernetesObjectApi.makeApiClient(kc).create(
-            operation.object as any,
-          );
-          return;
-        case 'delete':
-          await k8s.KubernetesObjectApi.makeApiClient(kc).delete(
+      return await this.withRetries(describe(operation), attempt =>
+        this.send(clients, operation).catch(error => {
+          // An earlier try of this delete may have applied after all.
+          if (
+            attempt > 1 &&
+            operation.verb === 'delete' &&
+            (error as any)?.code === 404
+          ) {
+            return undefined;
+          }
+          throw error;
+        }),
+      );
+    } catch (error) {
+      if (classifyFailure(error).kind === 'uncertain') {
+        this.counters.uncertain += 1;
+        const current = await this.read(operation);
+        throw new UncertainWriteError(
+          `${describe(operation)}: no answer (${
+            classifyFailure(error).description
+          }); re-read the object, as the write may have applied`,
+          operation,
+          current ?? null,
+        );
+      }
+      throw translateKubernetesError(error, operation);
+    }
+  }
+
+  /** Reads one object straight from the cluster, bypassing the cache. */
+  async read(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+  }): Promise<any | undefined> {
+    const { objects } = await this.getClients();
+    const what = `cluster ${this.options.cluster}: read ${ref.kind} ${
+      ref.namespace ? `${ref.namespace}/` : ''
+    }${ref.name}`;
+    try {
+      // Reads change nothing, so an unanswered one is simply tried again.
+      return await this.withRetries(
+        what,
+        () =>
+          this.call(() =>
+            objects.read({
+              apiVersion: ref.apiVersion,
+              kind: ref.kind,
+              metadata: { name: ref.name, namespace: ref.namespace },
+            }),
+          ),
+        { retryUncertain: true },
+      );
+    } catch (error) {
+      if ((error as any)?.code === 404) return undefined;
+      throw translateKubernetesError(error);
+    }
+  }
+
+  private withRetries<T>(
+    what: string,
+    call: (attempt: number) => Promise<T>,
+    options: { retryUncertain?: boolean } = {},
+  ): Promise<T> {
+    return withRetries(call, {
+      policy: this.retryPolicy,
+      what: what.startsWith('cluster ')
+        ? what
+        : `cluster ${this.options.cluster}: ${what}`,
+      retryUncertain: options.retryUncertain,
+      sleep: this.options.sleep,
+      random: this.options.random,
+      onRetry: () => {
+        this.counters.retries += 1;
+      },
+    }).catch(error => {
+      if (error instanceof ClusterUnavailableError)
+        this.counters.exhausted += 1;
+      throw error;
+    });
+  }
+
+  /** One call to the cluster, holding one of its in-flight permits. */
+  private call<T>(send: () => Promise<T>): Promise<T> {
+    return this.inFlight.run(() => {
+      this.counters.calls += 1;
+      return send();
+    });
+  }
+
+  private getClients(): Promise<Clients> {
+    this.clients ??= (async () => {
+      const k8s = await loadKubernetesClient();
+      const kc = await this.options.kubeConfig();
+      const timeoutMs = this.options.timeoutMs ?? 10_000;
+      return {
+        objects: makeTimedApiClient(
+          k8s,
+          kc,
+          k8s.KubernetesObjectApi,
+          timeoutMs,
+        ),
+        core: makeTimedApiClient(k8s, kc, k8s.CoreV1Api, timeoutMs),
+        custom: makeTimedApiClient(k8s, kc, k8s.CustomObjectsApi, timeoutMs),
+      };
+    })();
+    this.clients.catch(() => {
+      this.clients = undefined;
+    });
+    return this.clients;
+  }
+
+  private async send(
+    clients: Clients,
+    operation: KubeOperation,
+  ): Promise<string | undefined> {
+    switch (operation.verb) {
+      case 'create':
+        return resourceVersionOf(
+          await this.call(() =>
+            clients.objects.create(operation.object as any),
+          ),
+        );
+      case 'delete':
+        await this.call(() =>
+          clients.objects.delete(
             {
               apiVersion: operation.apiVersion,
               kind: operation.kind,
@@ -53,45 +242,21 @@ export class KubernetesWriter {
             operation.preconditions
               ? { preconditions: operation.preconditions }
               : undefined,
-          );
-          return;
-        case 'patch':
-          await this.jsonPatch(k8s, kc, operation);
-          return;
-        default:
-          throw new InputError(`Unknown operation verb '${operation.verb}'`);
-      }
-    } catch (error) {
-      throw translateKubernetesError(error, operation);
-    }
-  }
-
-  /** Reads one object straight from the cluster, bypassing the cache. */
-  async read(ref: {
-    apiVersion: string;
-    kind: string;
-    namespace?: string;
-    name: string;
-  }): Promise<any | undefined> {
-    const k8s = await loadKubernetesClient();
-    const kc = await this.kubeConfig();
-    try {
-      return await k8s.KubernetesObjectApi.makeApiClient(kc).read({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        metadata: { name: ref.name, namespace: ref.namespace },
-      });
-    } catch (error) {
-      if ((error as any)?.code === 404) return undefined;
-      throw translateKubernetesError(error);
+          ),
+        );
+        return undefined;
+      case 'patch':
+        return resourceVersionOf(await this.jsonPatch(clients, operation));
+      default:
+        throw new InputError(`Unknown operation verb '${operation.verb}'`);
     }
   }
 
   private async jsonPatch(
-    k8s: typeof import('@kubernetes/client-node'),
-    kc: KubeConfig,
+    clients: Clients,
     operation: KubeOperation,
-  ) {
+  ): Promise<unknown> {
+    const k8s = await loadKubernetesClient();
     const options = k8s.setHeaderOptions(
       'Content-Type',
       k8s.PatchStrategy.JsonPatch,
@@ -105,37 +270,55 @@ export class KubernetesWriter {
           `Patching core ${operation.kind} is not supported`,
         );
       }
-      await kc
-        .makeApiClient(k8s.CoreV1Api)
-        .patchNamespace(
+      return this.call(() =>
+        clients.core.patchNamespace(
           { name: operation.name, body: operation.patch },
           options,
-        );
-      return;
+        ),
+      );
     }
     const plural = pluralOf(operation.kind);
-    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     // The custom-objects client builds /apis/<group>/<version>/... paths,
     // which is also how apps/v1 workloads are addressed.
     if (operation.namespace) {
-      await custom.patchNamespacedCustomObject(
+      return this.call(() =>
+        clients.custom.patchNamespacedCustomObject(
+          {
+            group,
+            version,
+            namespace: operation.namespace!,
+            plural,
+            name: operation.name,
+            body: operation.patch,
+          },
+          options,
+        ),
+      );
+    }
+    return this.call(() =>
+      clients.custom.patchClusterCustomObject(
         {
           group,
           version,
-          namespace: operation.namespace,
           plural,
           name: operation.name,
           body: operation.patch,
         },
         options,
-      );
-    } else {
-      await custom.patchClusterCustomObject(
-        { group, version, plural, name: operation.name, body: operation.patch },
-        options,
-      );
-    }
+      ),
+    );
   }
+}
+
+function resourceVersionOf(object: unknown): string | undefined {
+  return (object as { metadata?: { resourceVersion?: string } })?.metadata
+    ?.resourceVersion;
+}
+
+function describe(operation: KubeOperation): string {
+  return `${operation.verb} ${operation.kind} ${
+    operation.namespace ? `${operation.namespace}/` : ''
+  }${operation.name}`;
 }
 
 function pluralOf(kind: string): string {
@@ -153,7 +336,8 @@ export function translateKubernetesError(
     error instanceof ConflictError ||
     error instanceof InputError ||
     error instanceof NotAllowedError ||
-    error instanceof NotFoundError
+    error instanceof NotFoundError ||
+    error instanceof ServiceUnavailableError
   ) {
     return error;
   }

@@ -147,4 +147,55 @@ describe('Reflector', () => {
     expect(watch.calls).toHaveLength(2);
     reflector.stop();
   });
+
+  it('does not count failed attempts as contact', async () => {
+    const watch = scriptedWatch();
+    const { reflector } = makeReflector(watch, [
+      { items: [], resourceVersion: '1' },
+    ]);
+    clock = 1_000;
+    reflector.start();
+    await flush();
+    expect(reflector.status().lastContact).toBe(1_000);
+    // The stream drops and every new watch is refused: data stays as of 1 000.
+    clock = 9_000;
+    watch.calls[0].onDone(null);
+    await flush();
+    watch.calls[1].onDone(
+      Object.assign(new Error('Service Unavailable'), { statusCode: 503 }),
+    );
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(reflector.status()).toMatchObject({
+      state: 'retrying',
+      lastContact: 1_000,
+      error: '503 Service Unavailable',
+    });
+    reflector.stop();
+  });
+
+  it('stays marked silent after a watchdog restart until the new watch delivers', async () => {
+    const watch = scriptedWatch();
+    const { reflector, listCalls } = makeReflector(watch, [
+      { items: [], resourceVersion: '1' },
+    ]);
+    clock = 1_000;
+    reflector.start();
+    await flush();
+    clock = 5_000;
+    reflector.restartSilent('no event or bookmark for 4 s');
+    await flush();
+    expect(listCalls()).toBe(2);
+    // The relist is contact, but the stream has not proven itself yet.
+    expect(reflector.status()).toMatchObject({
+      lastContact: 5_000,
+      silentSince: 1_000,
+      silentRestarts: 1,
+    });
+    // Events of the abandoned watch are ignored.
+    watch.calls[0].onEvent('BOOKMARK', { metadata: { resourceVersion: '9' } });
+    expect(reflector.status().silentSince).toBe(1_000);
+    watch.calls[1].onEvent('BOOKMARK', { metadata: { resourceVersion: '2' } });
+    expect(reflector.status().silentSince).toBeUndefined();
+    reflector.stop();
+  });
 });

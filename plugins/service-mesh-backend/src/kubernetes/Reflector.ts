@@ -24,7 +24,11 @@ export interface ReflectorOptions<T extends CachedObject> {
   trim(object: any): T;
   logger: LoggerService;
   onChange?: () => void;
-  /** Backoff between restarts after an error; jitter is added. */
+  /**
+   * Backoff between restarts after an error; jitter is added. The cap is
+   * low (5 s by default) so a cluster that comes back is read again within
+   * seconds.
+   */
   minBackoffMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
@@ -33,13 +37,28 @@ export interface ReflectorOptions<T extends CachedObject> {
 
 export type ReflectorState = 'starting' | 'synced' | 'retrying' | 'stopped';
 
+export interface ReflectorStatus {
+  state: ReflectorState;
+  /**
+   * When the data was last confirmed current: the last list, event or
+   * bookmark actually received. Attempts to reach the cluster do not count.
+   */
+  lastContact?: number;
+  /** Set by {@link Reflector.restartSilent}: since when the watch delivered nothing. */
+  silentSince?: number;
+  /** Watches restarted because they had gone silent. */
+  silentRestarts: number;
+  error?: string;
+}
+
 /**
  * List-then-watch mirror of one collection, like client-go's reflector.
  *
  * The informer in @kubernetes/client-node stops on the first non-410 error and
  * hides bookmarks; this one restarts with jittered backoff, relists on 410, and
  * counts bookmarks as proof of a live stream, so "data as of" is honest even
- * for collections that rarely change.
+ * for collections that rarely change. Only what the cluster actually sent
+ * counts as contact: a list, an event or a bookmark; opening a watch does not.
  */
 export class Reflector<T extends CachedObject> {
   private readonly byNamespace = new Map<string, Map<string, T>>();
@@ -50,7 +69,11 @@ export class Reflector<T extends CachedObject> {
   private stopped = true;
   private state: ReflectorState = 'stopped';
   private lastContact?: number;
+  private silentSince?: number;
+  private silentRestarts = 0;
   private lastError?: string;
+  /** Bumped on every (re)start, so callbacks of an abandoned watch are ignored. */
+  private generation = 0;
 
   constructor(private readonly options: ReflectorOptions<T>) {}
 
@@ -63,6 +86,7 @@ export class Reflector<T extends CachedObject> {
 
   stop(): void {
     this.stopped = true;
+    this.generation += 1;
     this.state = 'stopped';
     clearTimeout(this.retryTimer);
     this.abort?.abort();
@@ -78,6 +102,17 @@ export class Reflector<T extends CachedObject> {
     this.resourceVersion = '';
     clearTimeout(this.retryTimer);
     void this.run();
+  }
+
+  /**
+   * The watchdog found the watch open but silent: marks the data stale
+   * until the new watch delivers something, and restarts with a relist.
+   */
+  restartSilent(reason: string): void {
+    if (this.stopped) return;
+    this.silentSince ??= this.lastContact ?? this.now();
+    this.silentRestarts += 1;
+    this.restart(reason);
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
@@ -97,10 +132,12 @@ export class Reflector<T extends CachedObject> {
     return total;
   }
 
-  status(): { state: ReflectorState; lastContact?: number; error?: string } {
+  status(): ReflectorStatus {
     return {
       state: this.state,
       lastContact: this.lastContact,
+      silentSince: this.silentSince,
+      silentRestarts: this.silentRestarts,
       error: this.lastError,
     };
   }
@@ -110,17 +147,19 @@ export class Reflector<T extends CachedObject> {
   }
 
   private async run(): Promise<void> {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && !this.stopped;
     try {
       if (!this.resourceVersion) {
         const { items, resourceVersion } = await this.options.list();
-        if (this.stopped) return;
+        if (!current()) return;
         this.replaceAll(items.map(item => this.options.trim(item)));
         this.resourceVersion = resourceVersion;
+        this.state = 'synced';
+        this.lastContact = this.now();
+        this.lastError = undefined;
+        this.failures = 0;
       }
-      this.state = 'synced';
-      this.lastContact = this.now();
-      this.lastError = undefined;
-      this.failures = 0;
       const controller = await this.options.watch.watch(
         this.options.path,
         {
@@ -128,26 +167,31 @@ export class Reflector<T extends CachedObject> {
           allowWatchBookmarks: true,
           labelSelector: this.options.labelSelector,
         },
-        (phase, object) => this.onEvent(phase, object),
-        error => this.onDone(error),
+        (phase, object) => current() && this.onEvent(phase, object),
+        error => current() && this.onDone(error),
       );
-      if (this.stopped) {
-        controller.abort();
-      } else {
+      if (current()) {
         this.abort = controller;
+      } else {
+        // Abandoned while it was opening (stopped, or restarted by the watchdog).
+        controller.abort();
       }
     } catch (error) {
-      this.onDone(error);
+      if (current()) this.onDone(error);
     }
   }
 
   private onEvent(phase: string, object: any) {
-    this.lastContact = this.now();
     if (phase === 'ERROR') {
       // A 410 inside the stream: history is gone, the next start relists.
       if (object?.code === 410) this.resourceVersion = '';
       return;
     }
+    this.lastContact = this.now();
+    this.silentSince = undefined;
+    this.state = 'synced';
+    this.lastError = undefined;
+    this.failures = 0;
     const resourceVersion = object?.metadata?.resourceVersion;
     if (phase === 'BOOKMARK') {
       if (resourceVersion) this.resourceVersion = resourceVersion;
@@ -177,8 +221,10 @@ export class Reflector<T extends CachedObject> {
     }
     this.failures += 1;
     this.state = 'retrying';
-    this.lastError = error instanceof Error ? error.message : String(error);
-    const { minBackoffMs = 500, maxBackoffMs = 30_000 } = this.options;
+    const message = error instanceof Error ? error.message : String(error);
+    const status = (error as any)?.statusCode;
+    this.lastError = status ? `${status} ${message}` : message;
+    const { minBackoffMs = 500, maxBackoffMs = 5_000 } = this.options;
     const base = Math.min(
       maxBackoffMs,
       minBackoffMs * 2 ** (this.failures - 1),
@@ -190,6 +236,7 @@ export class Reflector<T extends CachedObject> {
         this.lastError
       }); retrying in ${Math.round(delay)} ms`,
     );
+    clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.run(), delay);
   }
 

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { readFileSync } from 'node:fs';
+import type { ClusterRegistryOptions } from './ClusterRegistry';
 
 /** One cluster, as the Backstage Kubernetes plugin's config describes it. */
 export interface MeshClusterConfig {
@@ -77,4 +78,42 @@ function readEnrollment(
   throw new Error(
     `serviceMesh.clusters.${cluster}.enrollment must be 'memberRoll' or 'member', not '${value}'`,
   );
+}
+
+/** How the backend talks to every cluster, from `serviceMesh.*`; defaults apply to what is absent. */
+export function readClusterRegistryOptions(
+  config: Config,
+): ClusterRegistryOptions {
+  const seconds = (key: string) => {
+    const value = config.getOptionalNumber(`serviceMesh.${key}`);
+    if (value !== undefined && !(value > 0)) {
+      throw new Error(
+        `serviceMesh.${key} must be a positive number, not ${value}`,
+      );
+    }
+    return value === undefined ? undefined : value * 1000;
+  };
+  const maxAttempts = config.getOptionalNumber(
+    'serviceMesh.kubernetesRequests.retry.maxAttempts',
+  );
+  const maxInFlight = config.getOptionalNumber(
+    'serviceMesh.kubernetesRequests.maxInFlightPerCluster',
+  );
+  for (const [key, value] of Object.entries({ maxAttempts, maxInFlight })) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+      throw new Error(
+        `serviceMesh.kubernetesRequests: ${key} must be a whole number of at least 1, not ${value}`,
+      );
+    }
+  }
+  const budgetMs = seconds('kubernetesRequests.retry.budgetSeconds');
+  return {
+    staleAfterMs: seconds('staleAfterSeconds'),
+    requestTimeoutMs: seconds('kubernetesRequests.timeoutSeconds'),
+    maxInFlight,
+    retry: {
+      ...(maxAttempts !== undefined && { maxAttempts }),
+      ...(budgetMs !== undefined && { budgetMs }),
+    },
+  };
 }

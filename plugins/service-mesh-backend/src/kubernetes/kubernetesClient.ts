@@ -14,3 +14,34 @@ export async function loadKubernetesClient(): Promise<KubernetesClient> {
   ) as KubernetesClient;
   return client;
 }
+
+/**
+ * An API client of `kc`'s current cluster whose every request is aborted
+ * after `timeoutMs`, so a hanging apiserver cannot hold a caller forever.
+ */
+export function makeTimedApiClient<T>(
+  k8s: KubernetesClient,
+  kc: import('@kubernetes/client-node').KubeConfig,
+  apiClientType: new (
+    configuration: import('@kubernetes/client-node').Configuration,
+  ) => T,
+  timeoutMs: number,
+): T {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('The kubeconfig has no current cluster');
+  return new apiClientType(
+    k8s.createConfiguration({
+      baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kc },
+      promiseMiddleware: [
+        {
+          pre: async request => {
+            request.setSignal(AbortSignal.timeout(timeoutMs) as any);
+            return request;
+          },
+          post: async response => response,
+        },
+      ],
+    }),
+  );
+}
