@@ -28,9 +28,10 @@ exports.up = async function up(knex) {
     table.string('from_revision', 255).notNullable();
     table.string('target', 255).notNullable();
     table.string('phase', 64).notNullable();
-    // "<cluster>/<control plane>" while the upgrade is unfinished, NULL after:
-    // the unique index lets only one unfinished upgrade exist per control
-    // plane, whichever backend instance creates it.
+    // "<cluster>/<control plane>" while the upgrade is in an active phase
+    // (running, paused, rolling back...), NULL otherwise: the unique index lets
+    // only one active upgrade exist per control plane, whichever backend
+    // instance creates or resumes it.
     table
       .string('active_key', 511)
       .nullable()

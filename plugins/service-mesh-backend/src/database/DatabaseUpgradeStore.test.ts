@@ -115,7 +115,7 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toMatchObject({ name: 'NotFoundError' });
     });
 
-    it('refuses a second unfinished upgrade of a control plane', async () => {
+    it('refuses a second active upgrade of a control plane', async () => {
       const { store } = await setUp();
       const running = await store.create(newUpgrade());
 
@@ -129,14 +129,45 @@ describe.each(databases.eachSupportedId())(
       await store.create(newUpgrade({ controlPlane: 'istio-system/canary' }));
       await store.create(newUpgrade({ cluster: 'prod-us' }));
 
-      await store.update({
+      // A planned upgrade does not hold the control plane until it starts.
+      const planned = await store.create(
+        newUpgrade({ target: '1-25-0', phase: 'Planned' }),
+      );
+      expect(planned.active).toBe(false);
+      await expect(
+        store.update({ id: planned.id, expectedVersion: 1, phase: 'Running' }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(running.id),
+      });
+      expect(await store.get(planned.id)).toMatchObject({
+        phase: 'Planned',
+        version: 1,
+      });
+
+      const aborted = await store.update({
         id: running.id,
         expectedVersion: 1,
-        phase: 'Succeeded',
-        finished: true,
+        phase: 'Aborted',
       });
-      const next = await store.create(newUpgrade({ target: '1-25-0' }));
-      expect(next.active).toBe(true);
+      expect(aborted.active).toBe(false);
+      const started = await store.update({
+        id: planned.id,
+        expectedVersion: 1,
+        phase: 'Running',
+      });
+      expect(started.active).toBe(true);
+      // Rolling back the aborted upgrade would make it active again.
+      await expect(
+        store.update({
+          id: running.id,
+          expectedVersion: 2,
+          phase: 'RollingBack',
+        }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(planned.id),
+      });
       expect(
         (await store.list({ cluster: 'prod-eu', active: false })).map(
           u => u.id,
@@ -364,25 +395,23 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    it('never hands out finished upgrades', async () => {
+    it('hands out only upgrades in an active phase', async () => {
       const { store } = await setUp();
-      const { id } = await store.create(newUpgrade());
-      await store.update({
-        id,
-        expectedVersion: 1,
-        phase: 'Aborted',
-        finished: true,
-      });
-      expect(
-        await store.claim({ instanceId: 'backend-a', leaseMs: LEASE_MS }),
-      ).toBeUndefined();
-      expect(
-        await store.claim({
-          upgradeId: id,
-          instanceId: 'backend-a',
-          leaseMs: LEASE_MS,
-        }),
-      ).toBeUndefined();
+      const { id: aborted } = await store.create(newUpgrade());
+      await store.update({ id: aborted, expectedVersion: 1, phase: 'Aborted' });
+      const { id: planned } = await store.create(
+        newUpgrade({ cluster: 'prod-us', phase: 'Planned' }),
+      );
+      const { id: paused } = await store.create(
+        newUpgrade({ cluster: 'prod-ap', phase: 'Paused' }),
+      );
+      const claim = { instanceId: 'backend-a', leaseMs: LEASE_MS };
+
+      for (const upgradeId of [aborted, planned]) {
+        expect(await store.claim({ ...claim, upgradeId })).toBeUndefined();
+      }
+      expect(await store.claim(claim)).toMatchObject({ id: paused });
+      expect(await store.claim(claim)).toBeUndefined();
     });
 
     it('gives each upgrade to exactly one of two instances claiming at once', async () => {

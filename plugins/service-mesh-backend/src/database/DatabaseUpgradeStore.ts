@@ -5,15 +5,17 @@ import {
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import type { UpgradePhase } from '../domain/upgrades/types';
 import {
+  ACTIVE_UPGRADE_PHASES,
   ClaimOptions,
   NewUpgrade,
   NewUpgradeEvent,
   StoredUpgrade,
+  StoredUpgradeEvent,
+  StoredUpgradeStep,
   UpgradeDocuments,
-  UpgradeEvent,
   UpgradeFilter,
-  UpgradeStep,
   UpgradeStepRef,
   UpgradeStepStatus,
   UpgradeStore,
@@ -34,7 +36,8 @@ type UpgradeRow = {
   control_plane: string;
   from_revision: string;
   target: string;
-  phase: string;
+  phase: UpgradePhase;
+  /** "<cluster>/<control plane>" in an active phase, else NULL; unique. */
   active_key: string | null;
   spec: string;
   plan: string;
@@ -81,9 +84,6 @@ const toIso = (value: DbTimestamp) => new Date(value).toISOString();
 const toJson = (value: unknown) => JSON.stringify(value ?? null);
 const fromJson = (value: string | null) =>
   value === null ? undefined : JSON.parse(value);
-const activeKey = (cluster: string, controlPlane: string) =>
-  `${cluster}/${controlPlane}`;
-
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   // PostgreSQL's unique_violation, and better-sqlite3's.
@@ -119,7 +119,6 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
 
   async create(upgrade: NewUpgrade<D>): Promise<StoredUpgrade<D>> {
     const now = this.now();
-    const key = activeKey(upgrade.cluster, upgrade.controlPlane);
     const row: UpgradeRow = {
       id: randomUUID(),
       cluster: upgrade.cluster,
@@ -127,7 +126,9 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
       from_revision: upgrade.fromRevision,
       target: upgrade.target,
       phase: upgrade.phase,
-      active_key: key,
+      active_key: ACTIVE_UPGRADE_PHASES.has(upgrade.phase)
+        ? `${upgrade.cluster}/${upgrade.controlPlane}`
+        : null,
       spec: toJson(upgrade.spec),
       plan: toJson(upgrade.plan),
       state: toJson(upgrade.state),
@@ -141,15 +142,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
     try {
       await this.db<UpgradeRow>('upgrades').insert(row);
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const running = await this.db<UpgradeRow>('upgrades')
-        .where({ active_key: key })
-        .first('id');
-      throw new ConflictError(
-        `An upgrade of control plane '${upgrade.controlPlane}' on cluster '${
-          upgrade.cluster
-        }' is already running${running ? ` (${running.id})` : ''}`,
-      );
+      throw await this.explainConflict(error, upgrade);
     }
     return this.toUpgrade(row);
   }
@@ -173,19 +166,29 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
   }
 
   async update(update: UpgradeUpdate<D>): Promise<StoredUpgrade<D>> {
-    const changes: Partial<UpgradeRow> = {
+    const changes: Partial<Knex.MaybeRawRecord<UpgradeRow>> = {
       updated_at: this.now(),
       version: update.expectedVersion + 1,
     };
-    if (update.phase !== undefined) changes.phase = update.phase;
+    if (update.phase !== undefined) {
+      changes.phase = update.phase;
+      // Built from the row's own columns, so that it takes one statement.
+      changes.active_key = ACTIVE_UPGRADE_PHASES.has(update.phase)
+        ? this.db.raw(`?? || '/' || ??`, ['cluster', 'control_plane'])
+        : null;
+    }
     if (update.spec !== undefined) changes.spec = toJson(update.spec);
     if (update.plan !== undefined) changes.plan = toJson(update.plan);
     if (update.state !== undefined) changes.state = toJson(update.state);
-    if (update.finished) changes.active_key = null;
 
-    const count = await this.db<UpgradeRow>('upgrades')
-      .where({ id: update.id, version: update.expectedVersion })
-      .update(changes);
+    let count: number;
+    try {
+      count = await this.db<UpgradeRow>('upgrades')
+        .where({ id: update.id, version: update.expectedVersion })
+        .update(changes);
+    } catch (error) {
+      throw await this.explainConflict(error, await this.get(update.id));
+    }
     if (count === 0) {
       const current = await this.get(update.id);
       throw new ConflictError(
@@ -195,7 +198,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
     return this.get(update.id);
   }
 
-  async recordStepStarted(ref: UpgradeStepRef): Promise<UpgradeStep> {
+  async recordStepStarted(ref: UpgradeStepRef): Promise<StoredUpgradeStep> {
     return this.db.transaction(async tx => {
       await this.assertClaimed(tx, ref);
       const key = { upgrade_id: ref.upgradeId, step_key: ref.stepKey };
@@ -220,24 +223,24 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
 
   recordStepDone(
     step: UpgradeStepRef & { result?: unknown },
-  ): Promise<UpgradeStep> {
+  ): Promise<StoredUpgradeStep> {
     return this.finishStep(step, 'done');
   }
 
   recordStepFailed(
     step: UpgradeStepRef & { result?: unknown },
-  ): Promise<UpgradeStep> {
+  ): Promise<StoredUpgradeStep> {
     return this.finishStep(step, 'failed');
   }
 
-  async listSteps(upgradeId: string): Promise<UpgradeStep[]> {
+  async listSteps(upgradeId: string): Promise<StoredUpgradeStep[]> {
     const rows: StepRow[] = await this.db<StepRow>('upgrade_steps')
       .where({ upgrade_id: upgradeId })
       .orderBy([{ column: 'started_at' }, { column: 'step_key' }]);
     return rows.map(row => this.toStep(row));
   }
 
-  async appendEvent(event: NewUpgradeEvent): Promise<UpgradeEvent> {
+  async appendEvent(event: NewUpgradeEvent): Promise<StoredUpgradeEvent> {
     const row: Omit<EventRow, 'id'> = {
       upgrade_id: event.upgradeId,
       at: this.now(),
@@ -256,7 +259,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
   async listEvents(
     upgradeId: string,
     options: { afterId?: number } = {},
-  ): Promise<UpgradeEvent[]> {
+  ): Promise<StoredUpgradeEvent[]> {
     const query = this.db<EventRow>('upgrade_events')
       .where({ upgrade_id: upgradeId })
       .orderBy('id');
@@ -316,10 +319,27 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
       .update({ claimed_by: null, lease_expires_at: null });
   }
 
+  /** A unique violation of the active key means another upgrade is running there. */
+  private async explainConflict(
+    error: unknown,
+    upgrade: { cluster: string; controlPlane: string },
+  ): Promise<unknown> {
+    if (!isUniqueViolation(error)) return error;
+    const { cluster, controlPlane } = upgrade;
+    const running = await this.db<UpgradeRow>('upgrades')
+      .where({ active_key: `${cluster}/${controlPlane}` })
+      .first('id');
+    return new ConflictError(
+      `An upgrade of control plane '${controlPlane}' on cluster '${cluster}' is already running${
+        running ? ` (${running.id})` : ''
+      }`,
+    );
+  }
+
   private async finishStep(
     step: UpgradeStepRef & { result?: unknown },
     status: 'done' | 'failed',
-  ): Promise<UpgradeStep> {
+  ): Promise<StoredUpgradeStep> {
     return this.db.transaction(async tx => {
       await this.assertClaimed(tx, step);
       const key = { upgrade_id: step.upgradeId, step_key: step.stepKey };
@@ -390,7 +410,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
     };
   }
 
-  private toStep(row: StepRow): UpgradeStep {
+  private toStep(row: StepRow): StoredUpgradeStep {
     return {
       upgradeId: row.upgrade_id,
       stepKey: row.step_key,
@@ -402,7 +422,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
     };
   }
 
-  private toEvent(row: EventRow): UpgradeEvent {
+  private toEvent(row: EventRow): StoredUpgradeEvent {
     return {
       id: Number(row.id),
       upgradeId: row.upgrade_id,

@@ -1,3 +1,10 @@
+import type {
+  UpgradePhase,
+  UpgradePlan,
+  UpgradeRequest,
+  UpgradeState,
+} from '../domain/upgrades/types';
+
 /**
  * The JSON documents an upgrade carries: what was asked (spec), the plan made
  * from it, and the runner's progress (state). The store keeps them as they are
@@ -8,6 +15,24 @@ export type UpgradeDocuments = {
   plan: unknown;
   state: unknown;
 };
+
+/** The documents of a canary control-plane upgrade, as the upgrade domain shapes them. */
+export type MeshUpgradeDocuments = {
+  spec: UpgradeRequest;
+  plan: UpgradePlan;
+  state: UpgradeState;
+};
+
+/**
+ * The phases in which an upgrade holds its control plane: at most one upgrade
+ * per control plane is in one of them, and only these are run (claimed).
+ */
+export const ACTIVE_UPGRADE_PHASES: ReadonlySet<UpgradePhase> = new Set([
+  'Running',
+  'WaitingForPromotion',
+  'Paused',
+  'RollingBack',
+]);
 
 /** The backend instance running an upgrade, until its lease expires. */
 export type UpgradeClaim = {
@@ -21,8 +46,8 @@ export type StoredUpgrade<D extends UpgradeDocuments = UpgradeDocuments> = {
   controlPlane: string;
   fromRevision: string;
   target: string;
-  phase: string;
-  /** False once the upgrade has finished; only one upgrade per control plane is unfinished. */
+  phase: UpgradePhase;
+  /** In one of the ACTIVE_UPGRADE_PHASES. */
   active: boolean;
   spec: D['spec'];
   plan: D['plan'];
@@ -53,8 +78,6 @@ export type UpgradeUpdate<D extends UpgradeDocuments = UpgradeDocuments> =
     id: string;
     /** The version the change was computed from; any other version is a lost race. */
     expectedVersion: number;
-    /** Ends the upgrade, so that another one may start on its control plane. */
-    finished?: boolean;
   };
 
 export type UpgradeFilter = {
@@ -70,7 +93,7 @@ export type UpgradeFilter = {
  */
 export type UpgradeStepStatus = 'started' | 'done' | 'failed';
 
-export type UpgradeStep = {
+export type StoredUpgradeStep = {
   upgradeId: string;
   stepKey: string;
   status: UpgradeStepStatus;
@@ -87,7 +110,7 @@ export type UpgradeStepRef = {
   instanceId: string;
 };
 
-export type UpgradeEvent = {
+export type StoredUpgradeEvent = {
   id: number;
   upgradeId: string;
   at: string;
@@ -97,10 +120,10 @@ export type UpgradeEvent = {
   data?: unknown;
 };
 
-export type NewUpgradeEvent = Omit<UpgradeEvent, 'id' | 'at'>;
+export type NewUpgradeEvent = Omit<StoredUpgradeEvent, 'id' | 'at'>;
 
 export type ClaimOptions = {
-  /** The upgrade to claim; without it, the oldest unfinished upgrade nobody holds. */
+  /** The upgrade to claim; without it, the oldest active upgrade nobody holds. */
   upgradeId?: string;
   instanceId: string;
   leaseMs: number;
@@ -109,9 +132,9 @@ export type ClaimOptions = {
 /**
  * Persists upgrades, their steps and their event history.
  *
- * Conflicts (a second unfinished upgrade on a control plane, a stale version,
- * a claim held by another instance) throw `ConflictError`; a missing upgrade
- * throws `NotFoundError`.
+ * Conflicts (a second active upgrade of a control plane, whether created or
+ * moved into an active phase; a stale version; a step recorded without the
+ * claim) throw `ConflictError`; a missing upgrade throws `NotFoundError`.
  */
 export interface UpgradeStore<D extends UpgradeDocuments = UpgradeDocuments> {
   create(upgrade: NewUpgrade<D>): Promise<StoredUpgrade<D>>;
@@ -124,25 +147,25 @@ export interface UpgradeStore<D extends UpgradeDocuments = UpgradeDocuments> {
    * A step already done is returned as done, and must not act again;
    * otherwise it is (re)started with one more attempt.
    */
-  recordStepStarted(step: UpgradeStepRef): Promise<UpgradeStep>;
+  recordStepStarted(step: UpgradeStepRef): Promise<StoredUpgradeStep>;
   /** A step already done keeps its first result. */
   recordStepDone(
     step: UpgradeStepRef & { result?: unknown },
-  ): Promise<UpgradeStep>;
+  ): Promise<StoredUpgradeStep>;
   recordStepFailed(
     step: UpgradeStepRef & { result?: unknown },
-  ): Promise<UpgradeStep>;
-  listSteps(upgradeId: string): Promise<UpgradeStep[]>;
+  ): Promise<StoredUpgradeStep>;
+  listSteps(upgradeId: string): Promise<StoredUpgradeStep[]>;
 
-  appendEvent(event: NewUpgradeEvent): Promise<UpgradeEvent>;
+  appendEvent(event: NewUpgradeEvent): Promise<StoredUpgradeEvent>;
   /** In the order they were appended. */
   listEvents(
     upgradeId: string,
     options?: { afterId?: number },
-  ): Promise<UpgradeEvent[]>;
+  ): Promise<StoredUpgradeEvent[]>;
 
   /**
-   * Takes an unfinished upgrade that nobody holds or whose holder's lease has
+   * Takes an active upgrade that nobody holds or whose holder's lease has
    * expired. Returns undefined when there is none to take.
    */
   claim(options: ClaimOptions): Promise<StoredUpgrade<D> | undefined>;
