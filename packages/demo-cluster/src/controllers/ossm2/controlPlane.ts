@@ -1,0 +1,223 @@
+import { SERVICE_MESH_CONTROL_PLANES } from '../../meshCrds';
+import { KubeObject } from '../../apiserver/types';
+import {
+  Condition,
+  DEPLOYMENTS,
+  MANAGED_BY_LABEL,
+  condition,
+  deleteIfExists,
+  ownerReference,
+  upsert,
+  writeStatus,
+} from '../common';
+import {
+  ControlPlaneRevision,
+  applyControlPlaneRevision,
+  deleteControlPlaneRevision,
+  istiodName,
+  proxyImageOf,
+} from '../istiod';
+import {
+  applyObservabilityAddons,
+  deleteObservabilityAddons,
+} from '../observability';
+import { queueKey } from '../workQueue';
+import {
+  ALL_ADDONS,
+  OPERATOR,
+  OWNER_LABEL,
+  OWNER_NAME_LABEL,
+  Ossm2Context,
+  SmcpSpec,
+  addonsOf,
+  chartVersionOf,
+} from './model';
+
+const GATEWAYS = ['istio-ingressgateway', 'istio-egressgateway'];
+
+/** The Deployments whose readiness makes the control plane Ready. */
+function componentNames(smcp: KubeObject): string[] {
+  const spec = (smcp.spec ?? {}) as SmcpSpec;
+  return [
+    istiodName(smcp.metadata.name!),
+    ...(spec.gateways?.enabled === false ? [] : GATEWAYS),
+    ...addonsOf(spec),
+  ].sort();
+}
+
+/**
+ * The istiod revision an SMCP installs: named after the SMCP, Red Hat
+ * images of its chart version, Maistra's member-of webhook and opt-in
+ * injection.
+ */
+function controlPlaneRevision(
+  smcp: KubeObject,
+  labels: Record<string, string>,
+): ControlPlaneRevision {
+  return {
+    namespace: smcp.metadata.namespace!,
+    revision: smcp.metadata.name!,
+    version: chartVersionOf(smcp),
+    hub: 'registry.redhat.io/openshift-service-mesh',
+    pilotImageName: 'pilot-rhel8',
+    proxyImageName: 'proxyv2-rhel8',
+    webhookStyle: 'maistra',
+    injectionPolicy: 'disabled',
+    cni: true,
+    managedBy: OPERATOR,
+    labels,
+    ownerReferences: [ownerReference(smcp)],
+  };
+}
+
+/**
+ * ServiceMeshControlPlane → istiod, the ingress and egress gateways, the
+ * add-ons with their Routes, and a status counting ready components. A
+ * deleted SMCP takes them away.
+ */
+export function controlPlaneController(ctx: Ossm2Context) {
+  const { api, queue, options } = ctx;
+
+  const applyGateways = (revision: ControlPlaneRevision) => {
+    const owner = revision.ownerReferences;
+    for (const gateway of GATEWAYS) {
+      upsert(api, DEPLOYMENTS, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: gateway,
+          namespace: revision.namespace,
+          labels: {
+            ...revision.labels,
+            app: gateway,
+            istio: gateway.replace('istio-', ''),
+            [MANAGED_BY_LABEL]: OPERATOR,
+          },
+          ownerReferences: owner,
+        },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: gateway } },
+          template: {
+            metadata: {
+              labels: {
+                app: gateway,
+                istio: gateway.replace('istio-', ''),
+                'sidecar.istio.io/inject': 'false',
+              },
+            },
+            spec: {
+              containers: [
+                {
+                  name: 'istio-proxy',
+                  image: proxyImageOf(revision),
+                  args: ['proxy', 'router'],
+                },
+              ],
+            },
+          },
+        },
+      });
+    }
+  };
+
+  const removeControlPlane = (ns: string, name: string) => {
+    deleteControlPlaneRevision(api, {
+      namespace: ns,
+      revision: name,
+      webhookStyle: 'maistra',
+    });
+    deleteObservabilityAddons(api, ns, ALL_ADDONS);
+    for (const gateway of GATEWAYS) {
+      deleteIfExists(api, DEPLOYMENTS, ns, gateway);
+    }
+  };
+
+  return function reconcileControlPlane(ns: string, name: string) {
+    const smcp = api.get(SERVICE_MESH_CONTROL_PLANES, ns, name);
+    queue.add(queueKey('SMMR', ns, 'default'));
+    if (!smcp) {
+      removeControlPlane(ns, name);
+      return;
+    }
+    const spec = (smcp.spec ?? {}) as SmcpSpec;
+    const chart = chartVersionOf(smcp);
+    const labels = {
+      [OWNER_LABEL]: ns,
+      [OWNER_NAME_LABEL]: name,
+      'maistra-version': chart,
+    };
+    const revision = controlPlaneRevision(smcp, labels);
+    applyControlPlaneRevision(api, revision);
+    if (spec.gateways?.enabled !== false) applyGateways(revision);
+    const addons = addonsOf(spec);
+    applyObservabilityAddons(api, {
+      namespace: ns,
+      addons,
+      exposure: 'route',
+      domain: options.domain,
+      redHatImages: true,
+      managedBy: OPERATOR,
+      labels,
+      ownerReferences: revision.ownerReferences,
+    });
+    deleteObservabilityAddons(
+      api,
+      ns,
+      ALL_ADDONS.filter(addon => !addons.includes(addon)),
+    );
+
+    const components = componentNames(smcp);
+    const ready = components.filter(component => {
+      const deployment = api.get(DEPLOYMENTS, ns, component);
+      const status = (deployment?.status ?? {}) as { readyReplicas?: number };
+      return (status.readyReplicas ?? 0) > 0;
+    });
+    const unready = components.filter(c => !ready.includes(c));
+    const previous = (smcp.status ?? {}) as { conditions?: Condition[] };
+    writeStatus(api, SERVICE_MESH_CONTROL_PLANES, smcp, {
+      observedGeneration: smcp.metadata.generation,
+      operatorVersion: `${chart}-1.el8`,
+      chartVersion: chart,
+      annotations: {
+        readyComponentCount: `${ready.length}/${components.length}`,
+      },
+      conditions: [
+        condition(previous.conditions, {
+          type: 'Installed',
+          status: 'True',
+          reason: 'InstallSuccessful',
+          message: 'Successfully installed all mesh components',
+        }),
+        condition(previous.conditions, {
+          type: 'Reconciled',
+          status: 'True',
+          reason: 'InstallSuccessful',
+          message: 'Successfully installed all mesh components',
+        }),
+        condition(
+          previous.conditions,
+          unready.length === 0
+            ? {
+                type: 'Ready',
+                status: 'True',
+                reason: 'ComponentsReady',
+                message: 'All component deployments are Available',
+              }
+            : {
+                type: 'Ready',
+                status: 'False',
+                reason: 'ComponentsNotReady',
+                message: `Some components are not fully available: ${unready.join(
+                  ', ',
+                )}`,
+              },
+        ),
+      ],
+      readiness: {
+        components: { pending: [], ready, unready },
+      },
+      appliedSpec: { ...spec, version: spec.version ?? 'v2.5' },
+    });
+  };
+}
