@@ -274,9 +274,12 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
       // Another instance may take the candidate first: then try the next one.
       for (;;) {
         const now = this.now();
+        const isClaimable = (q: Knex.QueryBuilder) =>
+          q
+            .whereNotNull('active_key')
+            .where(claimable(now, upgradeId ? instanceId : undefined));
         const candidate = await tx<UpgradeRow>('upgrades')
-          .whereNotNull('active_key')
-          .where(claimable(now, upgradeId ? instanceId : undefined))
+          .modify(isClaimable)
           .modify(q => (upgradeId ? q.where({ id: upgradeId }) : q))
           .orderBy('created_at')
           .first('id');
@@ -284,7 +287,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
         // Taken only if still claimable: the update is the compare-and-set.
         const count = await tx<UpgradeRow>('upgrades')
           .where({ id: candidate.id })
-          .where(claimable(now, upgradeId ? instanceId : undefined))
+          .modify(isClaimable)
           .update({
             claimed_by: instanceId,
             lease_expires_at: new Date(now.getTime() + leaseMs),
