@@ -56,9 +56,27 @@ export interface PodSpec {
   hostNetwork?: boolean;
 }
 
+/** A container's status; `state.waiting.reason` tells CrashLoopBackOff. */
+export interface ContainerStatus {
+  name: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: string };
+    terminated?: { reason?: string; exitCode?: number };
+  };
+}
+
 export interface Pod extends KubeObject {
   spec: PodSpec;
-  status?: { phase?: string; conditions?: Condition[] };
+  status?: {
+    phase?: string;
+    conditions?: Condition[];
+    containerStatuses?: ContainerStatus[];
+    /** Native sidecars report here. */
+    initContainerStatuses?: ContainerStatus[];
+  };
 }
 
 export interface PodTemplate {
@@ -112,6 +130,11 @@ export interface MutatingWebhook {
 }
 
 export interface MutatingWebhookConfiguration extends KubeObject {
+  webhooks?: MutatingWebhook[];
+}
+
+/** Same shape as the mutating kind for what we read: name, service, failure policy. */
+export interface ValidatingWebhookConfiguration extends KubeObject {
   webhooks?: MutatingWebhook[];
 }
 

@@ -12,6 +12,7 @@ import type {
   SailIstioRevisionTag,
   Service,
   ServiceMeshControlPlane,
+  ValidatingWebhookConfiguration,
   ServiceMeshMember,
   ServiceMeshMemberRoll,
   Workload,
@@ -36,6 +37,8 @@ export interface ClusterSnapshot {
   workloads: Workload[];
   services: Service[];
   mutatingWebhookConfigurations: MutatingWebhookConfiguration[];
+  /** Istio's `istio-validator-*` and `istiod-default-validator`, when the cache reads them. */
+  validatingWebhookConfigurations?: ValidatingWebhookConfiguration[];
   /** Mesh config maps (`istio`, `istio-<revision>`) of control-plane namespaces. */
   configMaps?: ConfigMap[];
   serviceMeshControlPlanes?: ServiceMeshControlPlane[];

@@ -15,7 +15,7 @@ import {
 import type { MeshFlavourAdapter } from './types';
 
 /** Sail names revisions `<istio>` (InPlace) or `<istio>-<version with dashes>`. */
-function expectedRevisionName(istio: SailIstio): string {
+export function expectedRevisionName(istio: SailIstio): string {
   const name = istio.metadata.name;
   if (
     istio.spec.updateStrategy?.type === 'RevisionBased' &&

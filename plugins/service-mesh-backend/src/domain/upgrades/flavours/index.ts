@@ -1,0 +1,27 @@
+import type { MeshFlavour } from '@mesh-backstage/plugin-service-mesh-common';
+import { istioUpgradeFlavour } from './istio';
+import { ossm2UpgradeFlavour } from './ossm2';
+import { sailUpgradeFlavour } from './sail';
+import type { UpgradeFlavourAdapter } from './types';
+
+export type {
+  FlavourUpgradePlan,
+  NamespaceMoveDraft,
+  UpgradeFlavourAdapter,
+  UpgradePlanRefusal,
+} from './types';
+export { istioUpgradeFlavour, tagWebhookPatch } from './istio';
+export { sailUpgradeFlavour } from './sail';
+export { ossm2UpgradeFlavour } from './ossm2';
+export {
+  injectionLabelsOf,
+  relabelOperation,
+  relabelWanted,
+  restoreWanted,
+} from './labelled';
+
+export const upgradeFlavours: Record<MeshFlavour, UpgradeFlavourAdapter> = {
+  istio: istioUpgradeFlavour,
+  sail: sailUpgradeFlavour,
+  ossm2: ossm2UpgradeFlavour,
+};
