@@ -51,7 +51,7 @@ start_test_postgres() {
     log "initdb failed:"; tail -n 20 "$TEST_POSTGRES_DIR/initdb.log" >&2; return 1; }
   trap stop_test_postgres EXIT
   "${run_as[@]}" "$bindir/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -l "$TEST_POSTGRES_DIR/postgres.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_POSTGRES_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_POSTGRES_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     -w -t 30 start >/dev/null || {
     log "PostgreSQL did not start:"; tail -n 20 "$TEST_POSTGRES_DIR/postgres.log" >&2; return 1; }
   TEST_POSTGRES_PG_CTL=("${run_as[@]}" "$bindir/pg_ctl")
