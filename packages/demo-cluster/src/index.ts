@@ -13,7 +13,19 @@ export type {
 } from './apiserver/ClusterStore';
 export { builtinResources } from './apiserver/builtinResources';
 export { Faults } from './apiserver/faults';
-export type { FaultRule, FaultVerb, FaultDecision } from './apiserver/faults';
+export type {
+  FaultRule,
+  FaultVerb,
+  FaultVerbSelector,
+  FaultDecision,
+  Reachability,
+  UnreachableMode,
+} from './apiserver/faults';
+export type {
+  RequestOutcome,
+  RequestCountRow,
+  RequestCountFilter,
+} from './apiserver/requestCounter';
 export { KubeApiServer } from './apiserver/httpServer';
 export type { KubeApiServerOptions } from './apiserver/httpServer';
 export { applyPatch } from './apiserver/patch';
