@@ -1,10 +1,4 @@
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import {
-  checkNamespaceName,
-  checkRevisionName,
-  refusalToError,
-  runGuards,
-} from './guards';
+import { checkNamespaceName, checkRevisionName, runGuards } from './guards';
 
 describe('input guards', () => {
   it.each(['demo', 'a', 'team-1', 'x'.repeat(63)])(
@@ -73,24 +67,5 @@ describe('runGuards', () => {
       ok: false,
       refusal: { code: 'H' },
     });
-  });
-});
-
-describe('refusalToError', () => {
-  it('maps refusals to @backstage/errors', () => {
-    const refusal = { code: 'C', message: 'no', forceable: false };
-    expect(refusalToError({ ...refusal, kind: 'input' })).toBeInstanceOf(
-      InputError,
-    );
-    expect(refusalToError({ ...refusal, kind: 'notAllowed' })).toBeInstanceOf(
-      NotAllowedError,
-    );
-    const conflict = refusalToError({
-      ...refusal,
-      kind: 'conflict',
-      forceable: true,
-    });
-    expect(conflict).toBeInstanceOf(ConflictError);
-    expect(conflict.message).toBe('no [C]; retry with force to override');
   });
 });

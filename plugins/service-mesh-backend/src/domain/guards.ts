@@ -1,10 +1,10 @@
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { isIgnoredByMesh, NEVER_INJECTED_NAMESPACES } from './injection';
 import type { ControlPlaneModel } from './controlPlane';
 import type { Namespace } from './kube';
 
 /**
- * Why an action may not go ahead:
+ * Why an action may not go ahead, as plain data; the service layer turns
+ * it into the HTTP error (`service/guardErrors.ts`):
  * - `notAllowed`: never, whoever asks (403);
  * - `conflict`: not in the current state of the cluster (409); `forceable`
  *   ones go ahead when the request says `force` and the caller holds the
@@ -177,21 +177,4 @@ export function runGuards(
     }
   }
   return { ok: true, forced };
-}
-
-/** The `@backstage/errors` error a router throws for a refusal. */
-export function refusalToError(refusal: Refusal): Error {
-  const message = `${refusal.message} [${refusal.code}]`;
-  switch (refusal.kind) {
-    case 'notAllowed':
-      return new NotAllowedError(message);
-    case 'conflict':
-      return new ConflictError(
-        refusal.forceable
-          ? `${message}; retry with force to override`
-          : message,
-      );
-    default:
-      return new InputError(message);
-  }
 }

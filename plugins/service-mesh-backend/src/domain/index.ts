@@ -14,6 +14,7 @@ export * from './guards';
 export * from './links';
 export * from './sidecarScope';
 export * from './sidecarSchema';
+export * from './analysis';
 export * from './status';
 export * from './warnings';
 export * from './plans';

@@ -15,7 +15,7 @@ import {
   meshFlavours,
 } from './flavours';
 import { decideInjection, InjectionRules } from './injection';
-import type { Namespace } from './kube';
+import type { Namespace, Service } from './kube';
 import type { ClusterSnapshot } from './snapshot';
 
 /** A snapshot with its control planes found once, for every derivation and plan. */
@@ -124,4 +124,33 @@ export function injectionRulesFor(
 
 export function flavourOf(controlPlane: ControlPlaneModel) {
   return meshFlavours[controlPlane.flavour];
+}
+
+/** Services of the namespaces the control plane's istiod watches. */
+export function meshVisibleServices(
+  context: MeshContext,
+  controlPlane: ControlPlaneModel | undefined,
+): Service[] {
+  const { snapshot } = context;
+  if (!controlPlane) {
+    return snapshot.services;
+  }
+  const watched = new Set(
+    snapshot.namespaces
+      .filter(ns => {
+        if (ns.metadata.name === controlPlane.namespace) {
+          return true;
+        }
+        if (controlPlane.flavour === 'ossm2') {
+          return flavourOf(controlPlane).membership(controlPlane, ns, snapshot)
+            .member;
+        }
+        return matchesDiscoverySelectors(
+          controlPlane.discoverySelectors,
+          ns.metadata.labels ?? {},
+        );
+      })
+      .map(ns => ns.metadata.name),
+  );
+  return snapshot.services.filter(s => watched.has(s.metadata.namespace!));
 }

@@ -26,7 +26,6 @@ import {
   planSidecarEgress,
   planSwitchRevision,
   planUnenroll,
-  refusalToError,
 } from '../domain';
 import type {
   ClusterRegistry,
@@ -34,6 +33,7 @@ import type {
 } from '../kubernetes/ClusterRegistry';
 import { StaleWriteError } from '../kubernetes/KubernetesWriter';
 import { snapshotFromCache } from './clusterSnapshot';
+import { refusalToError } from './guardErrors';
 import {
   EntityKubernetesScope,
   namespacesOfEntity,

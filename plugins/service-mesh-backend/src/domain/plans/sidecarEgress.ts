@@ -4,7 +4,7 @@ import {
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { isDns1123Label } from '../guards';
 import type { IstioSidecar } from '../kube';
-import type { MeshContext } from '../mesh';
+import { meshVisibleServices, type MeshContext } from '../mesh';
 import {
   countVisibleServices,
   defaultEgressHosts,
@@ -14,7 +14,6 @@ import {
 } from '../sidecarScope';
 import { SidecarValidator, validateSidecarSchema } from '../sidecarSchema';
 import { inNamespace } from '../snapshot';
-import { meshVisibleServices } from '../status';
 import { prepareNamespaceAction } from './enroll';
 import {
   createOperation,
