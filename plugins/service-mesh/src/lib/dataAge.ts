@@ -35,3 +35,18 @@ export function staleDataText(
   }
   return `as of ${formatAge(age)}`;
 }
+
+/** What the card and tab say about a cluster whose data the backend calls stale. */
+export function staleClusterText(
+  cluster: { name: string; stale?: boolean; dataAsOf?: string },
+  now: number = Date.now(),
+): string | undefined {
+  if (!cluster.stale) {
+    return undefined;
+  }
+  const age = cluster.dataAsOf ? now - Date.parse(cluster.dataAsOf) : NaN;
+  const data = Number.isNaN(age)
+    ? 'data of unknown age'
+    : `data from ${formatAge(age)}`;
+  return `Cluster ${cluster.name} is stale: ${data}. Changes made since are not shown, and restarts are refused until it is read again.`;
+}

@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
 import {
@@ -227,6 +227,54 @@ describe('ActionDialog', () => {
     expect(
       within(pods).getByText('search-indexer-7c9f8d6b5-x2lkq'),
     ).toBeInTheDocument();
+  });
+
+  it('restarts once on a double click, and retries an error with the same key', async () => {
+    let failNext = true;
+    const { mesh } = renderDialog(
+      {
+        action: 'restart',
+        title: 'Restart search-indexer',
+        request: { cluster: 'demo-istio-revisions', namespace: 'search' },
+      },
+      (_a, body) => {
+        if (!body.dryRun && failNext) {
+          failNext = false;
+          return {
+            status: 503,
+            json: {
+              error: { name: 'ServiceUnavailableError', message: 'busy' },
+              response: { statusCode: 503 },
+            },
+          };
+        }
+        return applied(restartPlan, body.dryRun);
+      },
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Restart search-indexer',
+    });
+    const confirm = await within(dialog).findByRole('button', {
+      name: 'Confirm',
+    });
+    await waitFor(() => expect(confirm).toBeEnabled());
+    // Two clicks before React re-renders: the button is still enabled for the second.
+    act(() => {
+      confirm.click();
+      confirm.click();
+    });
+    expect(await within(dialog).findByText('busy')).toBeInTheDocument();
+    const real = () => mesh.actions.filter(a => !a.body.dryRun);
+    expect(real()).toHaveLength(1);
+
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Confirm' }),
+    );
+    expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
+    expect(real()).toHaveLength(2);
+    const [first, second] = real().map(a => a.body.idempotencyKey);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).toBe(first);
   });
 
   it('shows how many services the proxies will see with a Sidecar egress', async () => {

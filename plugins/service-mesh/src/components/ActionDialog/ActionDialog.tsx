@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { getCompoundEntityRef, type Entity } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -180,6 +180,11 @@ export function ActionDialog(props: ActionDialogProps) {
   const api = useApi(serviceMeshApiRef);
   const [force, setForce] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
+  // One key per dialog: confirming twice (a double click, a retry after an
+  // error) is one restart, not two.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  // Set synchronously, so a second click before the re-render sends nothing.
+  const applying = useRef(false);
 
   useEffect(() => {
     let current = true;
@@ -197,16 +202,22 @@ export function ActionDialog(props: ActionDialogProps) {
   }, [api, entity, intent, force]);
 
   const apply = (plan: AnyActionResponse) => {
+    if (applying.current) return;
+    applying.current = true;
     setPhase({ kind: 'applying', plan });
     runIntent(api, getCompoundEntityRef(entity), intent, {
       dryRun: false,
       force,
+      idempotencyKey,
     }).then(
       result => {
         setPhase({ kind: 'applied', result });
         onApplied(result);
       },
-      error => setPhase({ kind: 'failed', plan, error }),
+      error => {
+        applying.current = false;
+        setPhase({ kind: 'failed', plan, error });
+      },
     );
   };
 

@@ -28,12 +28,16 @@ export function runIntent(
   api: ServiceMeshApi,
   entityRef: CompoundEntityRef,
   intent: MeshActionIntent,
-  options: { dryRun: boolean; force: boolean },
+  options: { dryRun: boolean; force: boolean; idempotencyKey?: string },
 ): Promise<AnyActionResponse> {
   const request = {
     ...intent.request,
     dryRun: options.dryRun,
     ...(options.force ? { force: true } : {}),
+    // Only restart repeats itself when asked twice; the key makes it once.
+    ...(intent.action === 'restart' && options.idempotencyKey
+      ? { idempotencyKey: options.idempotencyKey }
+      : {}),
   };
   // The intent union pairs each action with its request; TypeScript cannot
   // follow that correlation through the generic call.

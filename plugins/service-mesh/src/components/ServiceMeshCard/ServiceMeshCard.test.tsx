@@ -147,6 +147,21 @@ describe('ServiceMeshCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('says when the data is stale, with its age', async () => {
+    const status = bookinfoInMesh(new Date(Date.now() - 2 * 60_000));
+    status.clusters[0] = {
+      ...status.clusters[0],
+      stale: true,
+      staleSince: status.clusters[0].dataAsOf,
+    };
+    await renderCard('bookinfo', status);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Cluster demo-ossm2 is stale: data from 2 min ago.',
+    );
+    expect(screen.queryByText(/as of/)).not.toBeInTheDocument();
+  });
+
   it('shows the error when the status cannot be read', async () => {
     server.use(
       http.get(`${API_BASE}/entities/*`, () =>

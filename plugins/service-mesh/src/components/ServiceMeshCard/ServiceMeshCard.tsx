@@ -11,7 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import { useMeshStatus } from '../../hooks/useMeshStatus';
-import { staleDataText } from '../../lib/dataAge';
+import { staleClusterText, staleDataText } from '../../lib/dataAge';
 import {
   clusterProblem,
   controlPlaneName,
@@ -85,6 +85,7 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
       {status.clusters.map(cluster => {
         const problem = clusterProblem(cluster);
         const age = staleDataText(cluster.dataAsOf);
+        const stale = staleClusterText(cluster);
         return (
           <Box key={cluster.name} mt={1}>
             {problem && (
@@ -92,7 +93,8 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
                 {problem}
               </Alert>
             )}
-            {!problem && age && (
+            {stale && <Alert severity="warning">{stale}</Alert>}
+            {!problem && !stale && age && (
               <Typography variant="caption" color="textSecondary">
                 Cluster {cluster.name}: {age}
               </Typography>

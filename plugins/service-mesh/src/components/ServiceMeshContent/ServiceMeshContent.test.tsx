@@ -334,6 +334,8 @@ describe('ServiceMeshContent', () => {
         namespace: 'checkout',
         workloads: [{ kind: 'Deployment', name: 'checkout' }],
         dryRun: false,
+        // The same key on a repeat makes it one restart.
+        idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
   });
@@ -483,6 +485,17 @@ describe('ServiceMeshContent', () => {
     expect(
       screen.getByRole('table', { name: 'Mesh settings of bookinfo' }),
     ).toBeInTheDocument();
+  });
+
+  it('says when the data of a cluster is stale, with its age', async () => {
+    const status = bookinfoInMesh(new Date(Date.now() - 3 * 60_000));
+    status.clusters[0] = { ...status.clusters[0], stale: true };
+    await renderContent('bookinfo', status);
+
+    const section = screen.getByRole('region', { name: 'Cluster demo-ossm2' });
+    expect(within(section).getByRole('alert')).toHaveTextContent(
+      'Cluster demo-ossm2 is stale: data from 3 min ago. Changes made since are not shown, and restarts are refused until it is read again.',
+    );
   });
 
   it('refreshes on demand', async () => {

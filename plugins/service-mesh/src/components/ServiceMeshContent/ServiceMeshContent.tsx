@@ -14,7 +14,7 @@ import Alert from '@material-ui/lab/Alert';
 import type { ClusterMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import { useMeshPermissions } from '../../hooks/useMeshPermissions';
 import { useMeshStatus } from '../../hooks/useMeshStatus';
-import { staleDataText } from '../../lib/dataAge';
+import { staleClusterText, staleDataText } from '../../lib/dataAge';
 import { clusterProblem } from '../../lib/meshSummary';
 import { ActionDialog, MeshActionIntent } from '../ActionDialog';
 import { errorMessage } from '../ActionDialog/meshActionIntent';
@@ -24,6 +24,7 @@ import { NamespaceMeshPanel } from '../NamespaceMeshPanel';
 function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
   const problem = clusterProblem(cluster);
   const age = staleDataText(cluster.dataAsOf);
+  const stale = staleClusterText(cluster);
   return (
     <>
       <Typography variant="h5" component="h2">
@@ -40,6 +41,11 @@ function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
           <Alert severity={cluster.reachable ? 'warning' : 'error'}>
             {problem}
           </Alert>
+        </Box>
+      )}
+      {stale && (
+        <Box mt={1}>
+          <Alert severity="warning">{stale}</Alert>
         </Box>
       )}
     </>
