@@ -1,17 +1,22 @@
 /**
- * Polls until `check` returns a truthy value (or stops throwing) and returns
- * it; for tests driving the asynchronous controllers without timing
- * assertions.
+ * Polls until `check` returns (or resolves to) a truthy value, or stops
+ * throwing, and returns it; for tests driving the asynchronous controllers
+ * without timing assertions.
  */
 export async function waitFor<T>(
-  check: () => T | undefined | false | null,
+  check: () =>
+    | T
+    | undefined
+    | false
+    | null
+    | Promise<T | undefined | false | null>,
   { timeoutMs = 10_000, intervalMs = 5, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
-      const value = check();
+      const value = await check();
       if (value) return value;
       lastError = undefined;
     } catch (error) {

@@ -226,13 +226,17 @@ export class KubeApiServer {
       name: call.name,
     });
     const count = this.#countWhenAnswered(call, res, decision);
+    let clientGone = false;
+    res.once('close', () => {
+      clientGone = !res.writableFinished;
+    });
     if (decision.latencyMs > 0) {
       await delay(decision.latencyMs);
     }
     if (decision.hold?.phase === 'request') {
       await decision.hold.released;
       // A client that gave up never reaches storage.
-      if (res.destroyed) return;
+      if (clientGone) return;
     }
     if (decision.error) {
       throw decision.error;
@@ -249,7 +253,7 @@ export class KubeApiServer {
     if (decision.hold?.phase === 'response') {
       await decision.hold.released;
     }
-    if (!res.destroyed) {
+    if (!clientGone) {
       sendAnswer(res, answer);
     }
   }
