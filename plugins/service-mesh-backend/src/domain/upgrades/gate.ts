@@ -149,10 +149,6 @@ function workloadProblems(
   elapsedSeconds: number,
 ): string[] {
   const problems: string[] = [];
-  const stamp = annotationsOf(workload.spec.template)[RESTARTED_AT_ANNOTATION];
-  if (restartStamp !== undefined && stamp !== restartStamp) {
-    problems.push('restart not applied yet');
-  }
   const failure = workload.status?.conditions?.find(
     c => c.type === 'ReplicaFailure' && c.status === 'True',
   );
@@ -193,6 +189,15 @@ function workloadProblems(
     workload.kind === 'DaemonSet' ? undefined : workload.spec.replicas ?? 1;
   if (replicas !== undefined && pods.length < replicas) {
     problems.push(`${pods.length} of ${replicas} replicas running`);
+  }
+  // A workload already Ready on the target needed no restart.
+  const stamp = annotationsOf(workload.spec.template)[RESTARTED_AT_ANNOTATION];
+  if (
+    problems.length > 0 &&
+    restartStamp !== undefined &&
+    stamp !== restartStamp
+  ) {
+    problems.unshift('restart not applied yet');
   }
   return problems;
 }

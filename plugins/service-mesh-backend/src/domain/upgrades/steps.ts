@@ -18,7 +18,13 @@ import {
   restoreWanted,
 } from './flavours/labelled';
 import { sailTagMove } from './flavours/sail';
-import { GateTarget, isOptedOut, proxyOnTarget, versionMatches } from './gate';
+import {
+  GateTarget,
+  isOptedOut,
+  isPodReady,
+  proxyOnTarget,
+  versionMatches,
+} from './gate';
 import { currentTrack } from './machine';
 import type {
   ControlPlaneStep,
@@ -127,10 +133,11 @@ export function namespaceWork(
   for (const [workload, pods] of podsByWorkload(context.snapshot, name)) {
     const restarted =
       annotationsOf(workload.spec.template)[RESTARTED_AT_ANNOTATION] === stamp;
+    // Pods Ready on the target need no restart; a retry restarts the rest.
     if (
       restarted ||
       isOptedOut(workload) ||
-      pods.every(pod => proxyOnTarget(pod, target))
+      pods.every(pod => proxyOnTarget(pod, target) && isPodReady(pod))
     ) {
       continue;
     }

@@ -103,6 +103,23 @@ export function readyPod(pod: Pod): Pod {
   return pod;
 }
 
+/** A pod whose app container crash-loops, so it is never Ready. */
+export function crashLooping(pod: Pod): Pod {
+  pod.status = {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'False' }],
+    containerStatuses: [
+      {
+        name: pod.spec.containers[0]?.name ?? 'app',
+        ready: false,
+        restartCount: 5,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+      },
+    ],
+  };
+  return pod;
+}
+
 export function upstreamRequest(
   options: Partial<UpgradeRequest['options']> = {},
 ): UpgradeRequest {
@@ -204,19 +221,7 @@ export function rollPods(
           },
         );
         if (options.unhealthy?.includes(workload.metadata.name)) {
-          pod.status = {
-            phase: 'Running',
-            conditions: [{ type: 'Ready', status: 'False' }],
-            containerStatuses: [
-              {
-                name: 'app',
-                ready: false,
-                restartCount: 4,
-                state: { waiting: { reason: 'CrashLoopBackOff' } },
-              },
-            ],
-          };
-          return pod;
+          return crashLooping(pod);
         }
         return readyPod(pod);
       },
