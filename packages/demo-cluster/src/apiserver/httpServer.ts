@@ -99,9 +99,14 @@ export class KubeApiServer {
     }`;
     this.#stopFollowingReachability ??=
       this.#options.faults.onReachabilityChange(state => {
-        this.#transition = this.#transition.then(() =>
-          this.#applyReachability(state),
-        );
+        this.#transition = this.#transition
+          .then(() => this.#applyReachability(state))
+          .catch(error =>
+            // Another process may have taken the port meanwhile.
+            process.emitWarning(
+              `demo-cluster: could not change reachability: ${error}`,
+            ),
+          );
       });
     return this.#url;
   }
