@@ -129,7 +129,7 @@ describe('evaluateGate', () => {
   });
 
   it('never waits for Completed or Failed Job pods', () => {
-    const { snapshot, api } = scenario(api => [onTarget(api, 'a')], 1);
+    const { snapshot, api } = scenario(w => [onTarget(w, 'a')], 1);
     const job = deployment('nightly', 'checkout');
     snapshot.pods.push(
       podOf(api, 'done', {
@@ -212,7 +212,7 @@ describe('evaluateGate', () => {
   });
 
   it('fails on FailedCreate and on missing replicas', () => {
-    const { snapshot, api } = scenario(api => [onTarget(api, 'a')], 3);
+    const { snapshot, api } = scenario(w => [onTarget(w, 'a')], 3);
     api.status = {
       conditions: [
         {
