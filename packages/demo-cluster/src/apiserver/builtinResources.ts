@@ -8,6 +8,16 @@ export const CUSTOM_RESOURCE_DEFINITIONS: ResourceRef = {
 };
 
 const withStatus = ['status'];
+
+const CORE_EVENTS: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+};
 const workload = ['status', 'scale'];
 
 /**
@@ -82,24 +92,9 @@ export const builtinResources: ResourceType[] = [
     namespaced: true,
     shortNames: ['sa'],
   },
-  {
-    group: '',
-    version: 'v1',
-    kind: 'Event',
-    plural: 'events',
-    singular: 'event',
-    namespaced: true,
-    shortNames: ['ev'],
-  },
-  {
-    group: 'events.k8s.io',
-    version: 'v1',
-    kind: 'Event',
-    plural: 'events',
-    singular: 'event',
-    namespaced: true,
-    shortNames: ['ev'],
-  },
+  CORE_EVENTS,
+  // The same events, as the events.k8s.io API serves them.
+  { ...CORE_EVENTS, group: 'events.k8s.io' },
   {
     group: 'apps',
     version: 'v1',

@@ -196,6 +196,11 @@ function numberAt(object: KubeObject, path: string): number {
   return Number(field(object, path) ?? 0);
 }
 
+/** An integer column read from a field path, as `kubectl get` counts replicas. */
+function countColumn(name: string, path: string): Column {
+  return column(name, o => numberAt(o, path), { type: 'integer' });
+}
+
 function ready(object: KubeObject): string {
   return `${numberAt(object, '.status.readyReplicas')}/${numberAt(
     object,
@@ -285,37 +290,23 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
   'apps/deployments': [
     nameColumn,
     column('Ready', ready),
-    column('Up-to-date', o => numberAt(o, '.status.updatedReplicas'), {
-      type: 'integer',
-    }),
-    column('Available', o => numberAt(o, '.status.availableReplicas'), {
-      type: 'integer',
-    }),
+    countColumn('Up-to-date', '.status.updatedReplicas'),
+    countColumn('Available', '.status.availableReplicas'),
     ageColumn,
   ],
   'apps/replicasets': [
     nameColumn,
-    column('Desired', o => numberAt(o, '.spec.replicas'), { type: 'integer' }),
-    column('Current', o => numberAt(o, '.status.replicas'), {
-      type: 'integer',
-    }),
-    column('Ready', o => numberAt(o, '.status.readyReplicas'), {
-      type: 'integer',
-    }),
+    countColumn('Desired', '.spec.replicas'),
+    countColumn('Current', '.status.replicas'),
+    countColumn('Ready', '.status.readyReplicas'),
     ageColumn,
   ],
   'apps/statefulsets': [nameColumn, column('Ready', ready), ageColumn],
   'apps/daemonsets': [
     nameColumn,
-    column('Desired', o => numberAt(o, '.status.desiredNumberScheduled'), {
-      type: 'integer',
-    }),
-    column('Current', o => numberAt(o, '.status.currentNumberScheduled'), {
-      type: 'integer',
-    }),
-    column('Ready', o => numberAt(o, '.status.numberReady'), {
-      type: 'integer',
-    }),
+    countColumn('Desired', '.status.desiredNumberScheduled'),
+    countColumn('Current', '.status.currentNumberScheduled'),
+    countColumn('Ready', '.status.numberReady'),
     ageColumn,
   ],
   'apiextensions.k8s.io/customresourcedefinitions': [
