@@ -36,14 +36,27 @@ export function trimObject(key: CollectionKey, object: any): any {
     },
     status: {
       phase: object.status?.phase,
+      // The upgrade gate reads readiness and CrashLoopBackOff, also of native sidecars.
+      conditions: (object.status?.conditions ?? [])
+        .filter((c: any) => c.type === 'Ready')
+        .map((c: any) => ({ type: c.type, status: c.status })),
       containerStatuses: (object.status?.containerStatuses ?? []).map(
-        (s: any) => ({
-          name: s.name,
-          ready: s.ready,
-          restartCount: s.restartCount,
-        }),
+        containerStatus,
+      ),
+      initContainerStatuses: (object.status?.initContainerStatuses ?? []).map(
+        containerStatus,
       ),
     },
+  };
+}
+
+function containerStatus(s: any) {
+  const waiting = s.state?.waiting?.reason;
+  return {
+    name: s.name,
+    ready: s.ready,
+    restartCount: s.restartCount,
+    ...(waiting ? { state: { waiting: { reason: waiting } } } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ class Simulation {
   events: UpgradeEvent[] = [];
   writes = new Map<string, number>();
   unhealthy: string[] = [];
+  maxRunning = 0;
   state: UpgradeState;
 
   constructor(readonly snapshot: ClusterSnapshot, request: UpgradeRequest) {
@@ -61,6 +62,8 @@ class Simulation {
       throw new Error(result.message);
     }
     this.state = result.state;
+    const running = this.state.batches.filter(b => b.status === 'running');
+    this.maxRunning = Math.max(this.maxRunning, running.length);
     this.events.push(...result.events);
   }
 
@@ -154,6 +157,36 @@ describe('running an upgrade step by step', () => {
     expect(labels.checkout).toEqual({ 'istio.io/rev': 'prod-stable' });
     expect(labels.web).toEqual({ 'istio-injection': 'enabled' });
     expect(labels.legacy).toEqual({ 'istio.io/rev': '1-24-3' });
+  });
+
+  it('runs as many batches at once as asked, a batch waiting for its tag even with a slot free', () => {
+    const sim = new Simulation(upstreamScenario().snapshot, {
+      ...fullRequest,
+      options: {
+        ...fullRequest.options,
+        canary: undefined,
+        batchSize: 1,
+        parallelism: 2,
+      },
+    });
+    sim.operate({ type: 'start' });
+    sim.advance();
+    // legacy runs; checkout follows prod-stable, which must move first.
+    expect(sim.state.batches.map(b => b.status)).toEqual([
+      'running',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    expect(nextSteps(sim.state, sim.snapshot).map(s => s.key)).toEqual([
+      'relabel:legacy',
+      'gate:0@1',
+      'tag:prod-stable',
+    ]);
+    sim.run();
+    expect(sim.state.phase).toBe('Succeeded');
+    expect(sim.maxRunning).toBe(2);
   });
 
   it('resumes after a crash between a write and its record without repeating it', () => {
