@@ -243,9 +243,17 @@ export function applyOperation(
           }): retry it, or skip its failed namespaces, first`,
         );
       }
+      // The readiness deadline counts time running, not time paused.
+      const track = currentTrack(state);
+      const batches = track.batches.map(b =>
+        b.status === 'running'
+          ? { ...b, startedAt: context.now.toISOString() }
+          : b,
+      );
       return changed(
         state,
         {
+          ...withTrack(state, batches, track.namespaces),
           phase: resumePhaseOf(state),
           resumePhase: undefined,
           reason: undefined,

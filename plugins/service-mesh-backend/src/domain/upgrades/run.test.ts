@@ -189,6 +189,23 @@ describe('running an upgrade step by step', () => {
     expect(sim.maxRunning).toBe(2);
   });
 
+  it('pauses and resumes, the deadline counting running time only', () => {
+    const sim = new Simulation(upstreamScenario().snapshot, fullRequest);
+    sim.operate({ type: 'start' });
+    sim.advance();
+    sim.operate({ type: 'pause', reason: 'lunch' });
+    expect(sim.state).toMatchObject({ phase: 'Paused', reason: 'lunch' });
+    expect(nextSteps(sim.state, sim.snapshot)).toEqual([]);
+    sim.clock += 3600 * 1000;
+    sim.advance();
+    expect(sim.state.phase).toBe('Paused');
+    sim.operate({ type: 'resume' });
+    expect(sim.state.batches[0].startedAt).toBe(sim.now().toISOString());
+    sim.run();
+    expect(sim.state.phase).toBe('WaitingForPromotion');
+    expect(sim.writes.get('relabel:payments')).toBe(1);
+  });
+
   it('resumes after a crash between a write and its record without repeating it', () => {
     const sim = new Simulation(upstreamScenario().snapshot, fullRequest);
     sim.operate({ type: 'start' });
