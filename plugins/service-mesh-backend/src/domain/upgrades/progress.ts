@@ -315,9 +315,7 @@ export function advanceUpgrade(
   }
   if (direction === 'back') {
     const tagsBack = state.plan.tagMoves.some(
-      m =>
-        completed.has(`tag:${m.tag}`) &&
-        tagRevision(context, m.tag) !== m.fromRevision,
+      m => tagRevision(context, m.tag) === m.toRevision,
     );
     if (tagsBack) {
       return finish(draft, completed, {});

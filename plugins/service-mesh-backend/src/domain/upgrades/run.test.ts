@@ -290,6 +290,29 @@ describe('running an upgrade step by step', () => {
     expect([...sim.writes.values()].every(count => count === 1)).toBe(true);
   });
 
+  it('moves back a tag whose move was written just before a crash', () => {
+    const sim = new Simulation(upstreamScenario().snapshot, {
+      ...fullRequest,
+      options: { ...fullRequest.options, canary: { tag: 'prod-stable' } },
+    });
+    sim.operate({ type: 'start' });
+    sim.advance();
+    expect(nextSteps(sim.state, sim.snapshot)[0]).toMatchObject({
+      key: 'tag:prod-stable',
+    });
+    sim.writeOne();
+    sim.operate({ type: 'rollback' });
+    expect(nextSteps(sim.state, sim.snapshot)).toEqual([
+      expect.objectContaining({
+        key: 'rollback-tag:prod-stable',
+        toRevision: '1-23-1',
+      }),
+    ]);
+    sim.run();
+    expect(sim.state.phase).toBe('RolledBack');
+    expect(sim.writes.get('rollback-tag:prod-stable')).toBe(1);
+  });
+
   it('leaves every namespace as it stands on abort', () => {
     const sim = new Simulation(upstreamScenario().snapshot, fullRequest);
     sim.operate({ type: 'start' });

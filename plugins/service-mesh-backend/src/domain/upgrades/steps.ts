@@ -339,7 +339,8 @@ export function nextSteps(
   if (direction === 'back') {
     for (const move of plan.tagMoves) {
       const step = tagStep(context, plan, move, 'back');
-      if (step && state.completedSteps.includes(`tag:${move.tag}`)) {
+      // Observed, not recorded: a move written just before a crash counts too.
+      if (step && tagRevision(context, move.tag) === move.toRevision) {
         steps.push(step);
       }
     }
