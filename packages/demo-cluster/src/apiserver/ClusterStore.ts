@@ -22,7 +22,7 @@ import { alreadyExists, badRequest, notFound } from './status';
 import { ChangeHistory } from './storage/ChangeHistory';
 import { EventFanout } from './storage/EventFanout';
 import { identityOf, ObjectStorage } from './storage/ObjectStorage';
-import { watchFilter } from './storage/watchFilter';
+import { followWatch } from './storage/watchFilter';
 import { StoreContext, strategyFor } from './strategies';
 import {
   AdmissionHandler,
@@ -342,26 +342,13 @@ export class ClusterStore implements ClusterApi {
     onEvent: (event: StoreEvent) => void,
   ): () => void {
     const resource = this.#requireType(ref);
-    const filter = watchFilter(resource, options);
-    const initial: StoreEvent[] =
+    const start =
       !options.resourceVersion || options.resourceVersion === '0'
-        ? this.snapshot(resource, options).items.map(object => ({
-            type: 'ADDED' as const,
-            resource,
-            object,
-          }))
-        : this.eventsSince(Number(options.resourceVersion) || 0)
-            .map(filter)
-            .filter((event): event is StoreEvent => event !== undefined);
-    for (const event of initial) {
-      onEvent(event);
-    }
-    return this.subscribe(event => {
-      const filtered = filter(event);
-      if (filtered) {
-        onEvent(filtered);
-      }
-    });
+        ? { objects: this.snapshot(resource, options).items }
+        : { replay: this.eventsSince(Number(options.resourceVersion) || 0) };
+    return followWatch(resource, options, start, onEvent, listener =>
+      this.subscribe(listener),
+    );
   }
 
   addAdmission(ref: ResourceRef, handler: AdmissionHandler): void {

@@ -34,3 +34,34 @@ export function watchFilter(
     return undefined;
   };
 }
+
+/**
+ * Delivers a watch's start, then its live changes: the current objects as
+ * ADDED, or the replayed changes it resumes after (filtered like live
+ * ones). Returns the function that stops it.
+ */
+export function followWatch(
+  resource: ResourceType,
+  options: ListOptions,
+  start: { objects: readonly KubeObject[] } | { replay: StoreEvent[] },
+  onEvent: (event: StoreEvent) => void,
+  subscribe: (listener: (event: StoreEvent) => void) => () => void,
+): () => void {
+  const filter = watchFilter(resource, options);
+  if ('objects' in start) {
+    for (const object of start.objects) {
+      onEvent({ type: 'ADDED', resource, object });
+    }
+  } else {
+    for (const replayed of start.replay) {
+      const event = filter(replayed);
+      if (event) onEvent(event);
+    }
+  }
+  return subscribe(event => {
+    const filtered = filter(event);
+    if (filtered) {
+      onEvent(filtered);
+    }
+  });
+}
