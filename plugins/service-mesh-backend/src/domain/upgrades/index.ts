@@ -28,6 +28,11 @@ export {
 } from './machine';
 export type { OperationContext } from './machine';
 export { advanceUpgrade, recordStepFailure } from './progress';
-export { nextSteps, podsOnFromRevision, unusedMessage } from './steps';
+export {
+  fromRevisionUsage,
+  nextSteps,
+  podsOnFromRevision,
+  unusedMessage,
+} from './steps';
 export { upgradeFlavours } from './flavours';
 export type { UpgradePlanRefusal } from './flavours';

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { namespace, podOf } from '../__fixtures__';
+import { deployment, namespace, podOf } from '../__fixtures__';
 import { chunk, planBatches, planUpgrade, UpgradePlanOutcome } from './planner';
 import type { NamespaceMoveDraft } from './flavours';
 import type { UpgradeRequest } from './types';
@@ -256,6 +256,25 @@ describe('planUpgrade on upstream Istio', () => {
     expect(plan.staying).toContainEqual(
       expect.objectContaining({ namespace: 'stray', reason: 'notInPlan' }),
     );
+  });
+
+  it('names workloads pinned by their own istio.io/rev label', () => {
+    const { snapshot } = upstreamScenario();
+    const pinned = deployment('batch', 'tools', {
+      labels: { app: 'batch', 'istio.io/rev': '1-23-1' },
+    });
+    snapshot.workloads.push(pinned);
+    snapshot.pods.push(
+      podOf(pinned, 'a', { proxy: { revision: '1-23-1', version: '1.23.1' } }),
+    );
+    const plan = ok(planUpgrade(snapshot, upstreamRequest()));
+    expect(plan.staying).toContainEqual({
+      namespace: 'tools',
+      workload: { kind: 'Deployment', name: 'batch' },
+      reason: 'workloadPinned',
+      message:
+        'tools/batch selects 1-23-1 with its own istio.io/rev label; change the label to move it',
+    });
   });
 
   it.each([

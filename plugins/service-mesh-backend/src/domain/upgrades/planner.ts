@@ -1,4 +1,7 @@
-import type { WorkloadRef } from '@mesh-backstage/plugin-service-mesh-common';
+import {
+  ISTIO_REVISION_LABEL,
+  WorkloadRef,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { buildMeshContext } from '../mesh';
 import { isActivePod, podProxy } from '../proxies';
 import type { ClusterSnapshot } from '../snapshot';
@@ -12,6 +15,7 @@ import type {
   NamespacePlan,
   PlannedBatch,
   PlannedTagMove,
+  StayingOnOldRevision,
   UpgradePlan,
   UpgradeRequest,
   WorkloadRestart,
@@ -47,6 +51,57 @@ export function workloadsToRestart(
     }
   }
   return { restarts, optedOut };
+}
+
+/**
+ * Pods on the from-revision in namespaces the plan neither moves nor
+ * explains: workloads selecting the revision with their own `istio.io/rev`
+ * label (in namespaces without injection labels), or namespaces whose labels
+ * no longer select it.
+ */
+export function unexplainedStays(
+  snapshot: ClusterSnapshot,
+  fromRevision: string,
+  known: string[],
+): StayingOnOldRevision[] {
+  const stays: StayingOnOldRevision[] = [];
+  const namespaces = [
+    ...new Set(
+      snapshot.pods
+        .filter(
+          pod =>
+            isActivePod(pod) &&
+            podProxy(pod)?.revision === fromRevision &&
+            !known.includes(pod.metadata.namespace!),
+        )
+        .map(pod => pod.metadata.namespace!),
+    ),
+  ].sort();
+  for (const namespace of namespaces) {
+    const pinned = [...podsByWorkload(snapshot, namespace)].filter(
+      ([workload, pods]) =>
+        workload.spec.template.metadata?.labels?.[ISTIO_REVISION_LABEL] !==
+          undefined && pods.some(p => podProxy(p)?.revision === fromRevision),
+    );
+    for (const [workload] of pinned) {
+      const label =
+        workload.spec.template.metadata!.labels![ISTIO_REVISION_LABEL];
+      stays.push({
+        namespace,
+        workload: workloadRef(workload),
+        reason: 'workloadPinned',
+        message: `${namespace}/${workload.metadata.name} selects ${label} with its own istio.io/rev label; change the label to move it`,
+      });
+    }
+    if (pinned.length === 0) {
+      stays.push({
+        namespace,
+        reason: 'notInPlan',
+        message: `${namespace} has pods on ${fromRevision}, but its labels no longer select it: restart them to move them`,
+      });
+    }
+  }
+  return stays;
 }
 
 /** Splits a list into chunks of `size`. */
@@ -212,31 +267,14 @@ export function planUpgrade(
       ? { beforeBatch: beforeBatch.get(move.tag) }
       : {}),
   }));
-  const planned = new Set(namespaces.map(n => n.namespace));
-  const explained = new Set(flavourPlan.staying.map(s => s.namespace));
-  // Pods on the from-revision in namespaces neither moved nor explained.
-  const strays = flavourPlan.inPlace
-    ? []
-    : [
-        ...new Set(
-          snapshot.pods
-            .filter(
-              pod =>
-                isActivePod(pod) &&
-                podProxy(pod)?.revision === request.fromRevision &&
-                !planned.has(pod.metadata.namespace!) &&
-                !explained.has(pod.metadata.namespace!),
-            )
-            .map(pod => pod.metadata.namespace!),
-        ),
-      ].sort();
   const staying = [
     ...flavourPlan.staying,
-    ...strays.map(namespace => ({
-      namespace,
-      reason: 'notInPlan' as const,
-      message: `${namespace} has pods on ${request.fromRevision}, but its labels no longer select it: restart them to move them`,
-    })),
+    ...(flavourPlan.inPlace
+      ? []
+      : unexplainedStays(snapshot, request.fromRevision, [
+          ...namespaces.map(n => n.namespace),
+          ...flavourPlan.staying.map(n => n.namespace),
+        ])),
   ];
   const prechecks = runPrechecks({
     snapshot,

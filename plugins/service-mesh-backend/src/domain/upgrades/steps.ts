@@ -432,3 +432,23 @@ export function unusedMessage(plan: UpgradePlan): string {
   }
   return `${plan.fromRevision} is unused: safe to remove`;
 }
+
+/**
+ * How much the from-revision is still used, and whether it still exists:
+ * on Sail the operator deletes an unused revision after its grace period,
+ * which a view shows by this turning false.
+ */
+export function fromRevisionUsage(
+  plan: UpgradePlan,
+  snapshot: ClusterSnapshot,
+  context: MeshContext = buildMeshContext(snapshot),
+): { pods: number; byNamespace: Record<string, number>; exists: boolean } {
+  const byNamespace = Object.fromEntries(podsOnFromRevision(snapshot, plan));
+  return {
+    pods: Object.values(byNamespace).reduce((sum, n) => sum + n, 0),
+    byNamespace,
+    exists: context.controlPlanes.some(cp =>
+      cp.revisions.some(r => r.name === plan.fromRevision),
+    ),
+  };
+}

@@ -15,7 +15,7 @@ import {
   podOf,
 } from '../../__fixtures__';
 import { planUpgrade, UpgradePlanOutcome } from '../planner';
-import { nextSteps } from '../steps';
+import { fromRevisionUsage, nextSteps } from '../steps';
 import { createUpgradeState } from '../machine';
 import { DEFAULT_UPGRADE_OPTIONS, UpgradeRequest } from '../types';
 import { applyOperation, readyPod } from '../__fixtures__/scenarios';
@@ -160,6 +160,28 @@ describe('Sail upgrade plan', () => {
         revision: 'default-v1-24-3',
       }),
     ]);
+  });
+
+  it('shows the old revision in use, then removed by the operator', () => {
+    const { snapshot } = sailScenario();
+    const plan = ok(planUpgrade(snapshot, sailRequest));
+    expect(fromRevisionUsage(plan, snapshot)).toEqual({
+      pods: 2,
+      byNamespace: { web: 1, pinned: 1 },
+      exists: true,
+    });
+    // Upgraded, and the operator deleted the unused revision.
+    snapshot.pods = [];
+    snapshot.istios![0].spec.version = 'v1.24.3';
+    snapshot.istioRevisions = [];
+    snapshot.workloads = snapshot.workloads.filter(
+      w => !w.metadata.name.startsWith('istiod'),
+    );
+    expect(fromRevisionUsage(plan, snapshot)).toEqual({
+      pods: 0,
+      byNamespace: {},
+      exists: false,
+    });
   });
 
   it('repoints a tag on an IstioRevision by name', () => {
