@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './labels';
 export * from './labelSelector';
 export * from './permissions';
 export * from './types';

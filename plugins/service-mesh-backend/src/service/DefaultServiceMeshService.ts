@@ -5,33 +5,18 @@ import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   ClusterMeshStatus,
   EntityMeshStatus,
-  EnrollRequest,
   KubeOperation,
   MeshActionResponse,
-  RestartRequest,
   ServiceMeshActionName,
-  SetInjectionRequest,
-  SidecarEgressRequest,
-  SwitchRevisionRequest,
-  UnenrollRequest,
+  ServiceMeshActionResponses,
 } from '@mesh-backstage/plugin-service-mesh-common';
-import {
-  buildMeshContext,
-  deriveClusterStatus,
-  MeshContext,
-  planEnroll,
-  PlanOutcome,
-  planRestart,
-  planSetInjection,
-  planSidecarEgress,
-  planSwitchRevision,
-  planUnenroll,
-} from '../domain';
+import { buildMeshContext, deriveClusterStatus } from '../domain';
 import type {
   ClusterRegistry,
   MeshCluster,
 } from '../kubernetes/ClusterRegistry';
 import { StaleWriteError } from '../kubernetes/KubernetesWriter';
+import { planners } from './actionPlanners';
 import { snapshotFromCache } from './clusterSnapshot';
 import { refusalToError } from './guardErrors';
 import {
@@ -96,11 +81,11 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     return { entityRef: stringifyEntityRef(entity), clusters };
   }
 
-  async runAction(
-    action: ServiceMeshActionName,
+  async runAction<A extends ServiceMeshActionName>(
+    action: A,
     entity: Entity,
-    request: ActionRequest,
-  ): Promise<MeshActionResponse> {
+    request: ActionRequest<A>,
+  ): Promise<ServiceMeshActionResponses[A]> {
     const cluster = this.options.clusters.get(request.cluster);
     const namespaces = this.namespacesOf(readEntityScope(entity), cluster);
     if (!namespaces.includes(request.namespace)) {
@@ -131,11 +116,11 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     );
   }
 
-  private async planAndApply(
-    action: ServiceMeshActionName,
-    request: ActionRequest,
+  private async planAndApply<A extends ServiceMeshActionName>(
+    action: A,
+    request: ActionRequest<A>,
     cluster: MeshCluster,
-  ): Promise<MeshActionResponse> {
+  ): Promise<ServiceMeshActionResponses[A]> {
     const fresh = new Map<string, unknown>();
     const maxAttempts = this.options.maxAttempts ?? 100;
     for (let attempt = 1; ; attempt++) {
@@ -143,31 +128,32 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         snapshotFromCache(cluster.cache, [request.namespace]),
         fresh,
       );
-      const outcome = this.plan(
-        action,
-        buildMeshContext(snapshot),
-        request,
+      const outcome = planners[action](buildMeshContext(snapshot), request, {
         cluster,
-      );
+        now: this.options.now ?? (() => new Date()),
+      });
       if (!outcome.ok) {
         throw refusalToError(outcome.refusal);
       }
       const { ok: _ok, change, forced, ...extra } = outcome;
-      const response = {
-        ...extra,
-        dryRun: Boolean(request.dryRun),
-        applied: false,
-        change,
-        forced: forced.length ? forced.map(r => r.code) : undefined,
-      };
+      const respond = (applied: boolean) =>
+        // The rest of a generic outcome is the action's extra fields, which
+        // TypeScript cannot match to the action's response type by itself.
+        ({
+          ...extra,
+          dryRun: Boolean(request.dryRun),
+          applied,
+          change,
+          forced: forced.length ? forced.map(r => r.code) : undefined,
+        } as MeshActionResponse as ServiceMeshActionResponses[A]);
       if (request.dryRun || change.operations.length === 0) {
-        return response;
+        return respond(false);
       }
       try {
         for (const operation of change.operations) {
           await cluster.writer.apply(operation);
         }
-        return { ...response, applied: true };
+        return respond(true);
       } catch (error) {
         if (!(error instanceof StaleWriteError) || attempt >= maxAttempts) {
           throw error;
@@ -175,45 +161,6 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         await this.refresh(cluster, error.operation, fresh);
         await jitter(attempt);
       }
-    }
-  }
-
-  private plan(
-    action: ServiceMeshActionName,
-    context: MeshContext,
-    request: ActionRequest,
-    cluster: MeshCluster,
-  ): PlanOutcome<object> {
-    switch (action) {
-      case 'enroll':
-        return planEnroll(context, request as unknown as EnrollRequest, {
-          enrollment: cluster.config.enrollment,
-        });
-      case 'unenroll':
-        return planUnenroll(context, request as unknown as UnenrollRequest);
-      case 'setInjection':
-        return planSetInjection(
-          context,
-          request as unknown as SetInjectionRequest,
-        );
-      case 'switchRevision':
-        return planSwitchRevision(
-          context,
-          request as unknown as SwitchRevisionRequest,
-        );
-      case 'restart':
-        return planRestart(
-          context,
-          request as unknown as RestartRequest,
-          (this.options.now ?? (() => new Date()))(),
-        );
-      case 'sidecarEgress':
-        return planSidecarEgress(
-          context,
-          request as unknown as SidecarEgressRequest,
-        );
-      default:
-        throw new Error(`Unknown action ${action satisfies never}`);
     }
   }
 

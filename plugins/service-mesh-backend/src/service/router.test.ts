@@ -9,6 +9,11 @@ import {
   startDemoClusters,
   waitUntil,
 } from '../__testUtils__/demoClusters';
+import { badRequests } from '../__testUtils__/badRequests';
+import {
+  OpenApiResponseChecker,
+  recordResponses,
+} from '../__testUtils__/openApiResponses';
 import { DefaultServiceMeshService } from './DefaultServiceMeshService';
 import { createRouter } from './router';
 
@@ -37,6 +42,8 @@ describe('service-mesh router', () => {
   let allowed: express.Express;
   let denied: express.Express;
   const auditor = mockServices.auditor.mock();
+  // Every answer of these tests, checked against the OpenAPI document last.
+  const recorded = recordResponses();
 
   beforeAll(async () => {
     demo = await startDemoClusters(['ossm2', 'istio-revisions', 'sail']);
@@ -81,6 +88,7 @@ describe('service-mesh router', () => {
     });
     const app = async (result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) =>
       express()
+        .use(recorded.middleware)
         .use(
           await createRouter({
             httpAuth: mockServices.httpAuth(),
@@ -151,259 +159,41 @@ describe('service-mesh router', () => {
     expect(response.status).toBe(403);
   });
 
-  const badInput: Array<[string, string, string, object, number, RegExp]> = [
-    [
-      'malformed entity kind',
-      'comp onent',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'orders' },
-      400,
-      /Malformed entity ref/,
-    ],
-    [
-      'malformed entity name',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'orders' },
-      400,
-      /Malformed entity ref/,
-    ],
-    [
-      'unknown action',
-      'component',
-      'explode',
-      { cluster: 'demo-ossm2', namespace: 'orders' },
-      404,
-      /Unknown service-mesh action/,
-    ],
-    [
-      'missing cluster',
-      'component',
-      'enroll',
-      { namespace: 'orders' },
-      400,
-      /cluster/,
-    ],
-    [
-      'empty cluster',
-      'component',
-      'enroll',
-      { cluster: '', namespace: 'orders' },
-      400,
-      /cluster/,
-    ],
-    [
-      'unknown cluster',
-      'component',
-      'enroll',
-      { cluster: 'prod-eu', namespace: 'orders' },
-      400,
-      /Unknown cluster 'prod-eu'/,
-    ],
-    [
-      'missing namespace',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2' },
-      400,
-      /namespace/,
-    ],
-    [
-      'upper-case namespace',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'Orders' },
-      400,
-      /RFC 1123/,
-    ],
-    [
-      'namespace with underscore',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'my_ns' },
-      400,
-      /RFC 1123/,
-    ],
-    [
-      'namespace too long',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'a'.repeat(64) },
-      400,
-      /RFC 1123/,
-    ],
-    [
-      'namespace not a string',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 42 },
-      400,
-      /namespace/,
-    ],
-    [
-      'unknown field',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'orders', namespaces: ['x'] },
-      400,
-      /Unrecognized key/,
-    ],
-    [
-      'dryRun not a boolean',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'orders', dryRun: 'yes' },
-      400,
-      /dryRun/,
-    ],
-    [
-      'bad revision name',
-      'component',
-      'switchRevision',
-      { cluster: 'demo-ossm2', namespace: 'orders', revision: 'Canary!' },
-      400,
-      /revision/,
-    ],
-    [
-      'missing revision',
-      'component',
-      'switchRevision',
-      { cluster: 'demo-ossm2', namespace: 'orders' },
-      400,
-      /revision/,
-    ],
-    [
-      'bad injection value',
-      'component',
-      'setInjection',
-      { cluster: 'demo-ossm2', namespace: 'orders', injection: 'on' },
-      400,
-      /injection/,
-    ],
-    [
-      'bad workload kind',
-      'component',
-      'restart',
-      {
-        cluster: 'demo-ossm2',
-        namespace: 'orders',
-        workloads: [{ kind: 'Pod', name: 'x' }],
-      },
-      400,
-      /workloads/,
-    ],
-    [
-      'empty workload list',
-      'component',
-      'restart',
-      { cluster: 'demo-ossm2', namespace: 'orders', workloads: [] },
-      400,
-      /workloads/,
-    ],
-    [
-      'unknown workload',
-      'component',
-      'restart',
-      {
-        cluster: 'demo-ossm2',
-        namespace: 'orders',
-        workloads: [{ kind: 'Deployment', name: 'ghost' }],
-      },
-      400,
-      /ghost/,
-    ],
-    [
-      'egress host without namespace',
-      'component',
-      'sidecarEgress',
-      {
-        cluster: 'demo-ossm2',
-        namespace: 'orders',
-        hosts: ['reviews.bookinfo.svc.cluster.local'],
-      },
-      400,
-      /host/i,
-    ],
-    [
-      'egress host with bad namespace',
-      'component',
-      'sidecarEgress',
-      { cluster: 'demo-ossm2', namespace: 'orders', hosts: ['Bad_NS/*'] },
-      400,
-      /host/i,
-    ],
-    [
-      'empty egress host list',
-      'component',
-      'sidecarEgress',
-      { cluster: 'demo-ossm2', namespace: 'orders', hosts: [] },
-      400,
-      /hosts/,
-    ],
-    [
-      'bad Sidecar name',
-      'component',
-      'sidecarEgress',
-      { cluster: 'demo-ossm2', namespace: 'orders', name: 'My Sidecar' },
-      400,
-      /name/,
-    ],
-    [
-      'enroll kube-system',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'kube-system' },
-      403,
-      /does not belong/,
-    ],
-    [
-      'namespace of another entity',
-      'component',
-      'enroll',
-      { cluster: 'demo-ossm2', namespace: 'bookinfo' },
-      403,
-      /does not belong/,
-    ],
-    [
-      'unknown revision on enroll',
-      'component',
-      'enroll',
-      {
-        cluster: 'demo-istio-revisions',
-        namespace: 'catalog',
-        revision: 'nope',
-      },
-      400,
-      /nope/,
-    ],
-  ];
-
-  it.each(badInput)(
+  it.each(badRequests.map(c => [c.case, c] as const))(
     'rejects %s with a clear error and no write',
-    async (_case, kind, action, body, status, message) => {
+    async (_case, c) => {
       const before = totalWrites();
       // Each case runs as the owner of the namespace it names, so only the
       // input itself is wrong.
       const owners: Record<string, string> = { catalog: 'catalog-service' };
-      const namespace = (body as { namespace?: unknown }).namespace;
+      const namespace = (c.body as { namespace?: unknown } | undefined)
+        ?.namespace;
       const name =
-        _case === 'malformed entity name'
-          ? 'Not A Name!'
-          : owners[String(namespace)] ?? 'orders-service';
-      const response = await request(allowed)
-        .post(
-          `/entities/${encodeURIComponent(kind)}/default/${encodeURIComponent(
-            name,
-          )}/actions/${action}`,
-        )
-        .send(body);
+        c.entityName ?? owners[String(namespace)] ?? 'orders-service';
+      const url = `/entities/${encodeURIComponent(
+        c.kind ?? 'component',
+      )}/default/${encodeURIComponent(name)}/actions/${c.action}`;
+      let call = request(allowed).post(url);
+      if (c.contentType !== undefined && c.contentType !== null) {
+        call = call.set('Content-Type', c.contentType);
+      }
+      if (c.raw !== undefined) {
+        call = call.type(c.contentType ?? 'application/json').send(c.raw);
+      } else if (c.body !== undefined) {
+        call = call.send(c.body);
+      }
+      const response = await call;
       expect({ status: response.status, body: response.body }).toMatchObject({
-        status,
-        body: { error: { message: expect.stringMatching(message) } },
+        status: c.status,
+        body: { error: { message: expect.stringMatching(c.message) } },
       });
       expect(totalWrites()).toBe(before);
     },
   );
+
+  it('has at least 45 bad-input cases', () => {
+    expect(badRequests.length).toBeGreaterThanOrEqual(45);
+  });
 
   it('answers 404 for an entity the catalog does not have', async () => {
     const response = await request(allowed)
@@ -461,5 +251,12 @@ describe('service-mesh router', () => {
     for (const previous of smmrBefore.spec.members) {
       expect(members).toContain(previous);
     }
+  });
+
+  // Last, so that it sees the answers of every test above.
+  it('answers only what the OpenAPI document allows', () => {
+    const checker = new OpenApiResponseChecker();
+    expect(recorded.responses.length).toBeGreaterThan(badRequests.length);
+    expect(recorded.responses.flatMap(r => checker.problems(r))).toEqual([]);
   });
 });

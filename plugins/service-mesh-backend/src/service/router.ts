@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -10,17 +11,22 @@ import {
   KubernetesValidatorFunctions,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  labelsProblems,
   serviceMeshActionPermissions,
   serviceMeshForcePermission,
   serviceMeshStatusReadPermission,
   ServiceMeshActionName,
+  ServiceMeshActionResponses,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { actionRequestSchemas } from './requestSchemas';
-import type { ServiceMeshService } from './types';
+import { createOpenApiRouter } from '../schema/openapi';
+import { jsonObjectBody } from './requestBody';
+import type { ActionRequest, ServiceMeshService } from './types';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -30,21 +36,28 @@ export interface RouterOptions {
   serviceMesh: ServiceMeshService;
 }
 
+interface EntityParams {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
 /**
- * HTTP API of the service-mesh backend; see `src/schema/openapi.yaml`.
- * Entities are addressed by their catalog ref, so the backend (never the
- * request) decides which namespaces an action may touch.
+ * HTTP API of the service-mesh backend. Routes, request bodies and responses
+ * are those of `src/schema/openapi.yaml`: the router is generated from it and
+ * validates every request against it before a handler runs. Entities are
+ * addressed by their catalog ref, so the backend (never the request) decides
+ * which namespaces an action may touch.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, auditor, catalog, serviceMesh } = options;
-  const router = Router();
-  router.use(express.json());
+  const router = await createOpenApiRouter({ middleware: jsonObjectBody() });
 
   async function loadEntity(
-    params: Record<string, string>,
-    credentials: Awaited<ReturnType<HttpAuthService['credentials']>>,
+    params: EntityParams,
+    credentials: BackstageCredentials,
   ) {
     const ref = entityRefFromParams(params);
     const entity = await catalog.getEntityByRef(ref, { credentials });
@@ -55,9 +68,9 @@ export async function createRouter(
   }
 
   async function authorize(
-    permission: (typeof serviceMeshActionPermissions)[ServiceMeshActionName],
+    permission: ResourcePermission,
     entityRef: string,
-    credentials: Awaited<ReturnType<HttpAuthService['credentials']>>,
+    credentials: BackstageCredentials,
   ) {
     const [decision] = await permissions.authorize(
       [{ permission, resourceRef: entityRef }],
@@ -67,6 +80,53 @@ export async function createRouter(
       throw new NotAllowedError(
         `Not allowed: ${permission.name} on ${entityRef}. Only the entity's owners may change its mesh settings.`,
       );
+    }
+  }
+
+  /** Authorizes, audits and runs one action whose body the spec has validated. */
+  async function runAction<A extends ServiceMeshActionName>(
+    action: A,
+    req: express.Request<EntityParams>,
+    request: ActionRequest<A>,
+  ): Promise<ServiceMeshActionResponses[A]> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { entity, entityRef } = await loadEntity(req.params, credentials);
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'service-mesh-action',
+      severityLevel: 'medium',
+      request: req,
+      meta: {
+        action,
+        entityRef,
+        cluster: request.cluster,
+        namespace: request.namespace,
+        dryRun: Boolean(request.dryRun),
+        force: Boolean(request.force),
+      },
+    });
+    try {
+      await authorize(
+        serviceMeshActionPermissions[action],
+        entityRef,
+        credentials,
+      );
+      if (request.force) {
+        await authorize(serviceMeshForcePermission, entityRef, credentials);
+      }
+      const result = await serviceMesh.runAction(action, entity, request);
+      await auditorEvent.success({
+        meta: {
+          applied: result.applied,
+          operations: result.change.operations.map(o => o.summary),
+          forced: result.forced,
+        },
+      });
+      return result;
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
     }
   }
 
@@ -80,69 +140,71 @@ export async function createRouter(
   });
 
   router.post(
-    '/entities/:kind/:namespace/:name/actions/:action',
+    '/entities/:kind/:namespace/:name/actions/enroll',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const action = req.params.action as ServiceMeshActionName;
-      const schema = actionRequestSchemas[action];
-      if (!schema) {
-        throw new NotFoundError(`Unknown service-mesh action '${action}'`);
-      }
-      const { entity, entityRef } = await loadEntity(req.params, credentials);
-      const auditorEvent = await auditor.createEvent({
-        eventId: 'service-mesh-action',
-        severityLevel: 'medium',
-        request: req,
-        meta: {
-          action,
-          entityRef,
-          cluster: req.body?.cluster,
-          namespace: req.body?.namespace,
-          dryRun: Boolean(req.body?.dryRun),
-          force: Boolean(req.body?.force),
-        },
-      });
-      try {
-        await authorize(
-          serviceMeshActionPermissions[action],
-          entityRef,
-          credentials,
+      res.json(await runAction('enroll', req, req.body));
+    },
+  );
+  router.post(
+    '/entities/:kind/:namespace/:name/actions/unenroll',
+    async (req, res) => {
+      res.json(await runAction('unenroll', req, req.body));
+    },
+  );
+  router.post(
+    '/entities/:kind/:namespace/:name/actions/setInjection',
+    async (req, res) => {
+      res.json(await runAction('setInjection', req, req.body));
+    },
+  );
+  router.post(
+    '/entities/:kind/:namespace/:name/actions/switchRevision',
+    async (req, res) => {
+      res.json(await runAction('switchRevision', req, req.body));
+    },
+  );
+  router.post(
+    '/entities/:kind/:namespace/:name/actions/restart',
+    async (req, res) => {
+      res.json(await runAction('restart', req, req.body));
+    },
+  );
+  router.post(
+    '/entities/:kind/:namespace/:name/actions/sidecarEgress',
+    async (req, res) => {
+      // The spec says the selector maps strings to strings; Kubernetes says
+      // which strings are label keys and values.
+      const problems = labelsProblems(req.body.workloadSelector ?? {});
+      if (problems.length > 0) {
+        throw new InputError(
+          `Invalid sidecarEgress request: workloadSelector: ${problems.join(
+            '; ',
+          )}`,
         );
-        const parsed = schema.safeParse(req.body ?? {});
-        if (!parsed.success) {
-          throw new InputError(
-            `Invalid ${action} request: ${parsed.error.issues
-              .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-              .join('; ')}`,
-          );
-        }
-        if (parsed.data.force) {
-          await authorize(serviceMeshForcePermission, entityRef, credentials);
-        }
-        const result = await serviceMesh.runAction(action, entity, parsed.data);
-        await auditorEvent.success({
-          meta: {
-            applied: result.applied,
-            operations: result.change.operations.map(o => o.summary),
-            forced: result.forced,
-          },
-        });
-        res.json(result);
-      } catch (error) {
-        await auditorEvent.fail({ error: error as Error });
-        throw error;
       }
+      res.json(await runAction('sidecarEgress', req, req.body));
+    },
+  );
+
+  // Every other action name. An own-property lookup, so that names such as
+  // `constructor` or `__proto__` are unknown too.
+  router.all(
+    '/entities/:kind/:namespace/:name/actions/:action',
+    (req, _res, next) => {
+      if (Object.hasOwn(serviceMeshActionPermissions, req.params.action)) {
+        next(); // A known action with another method: the router's 404.
+        return;
+      }
+      throw new NotFoundError(
+        `Unknown service-mesh action '${req.params.action}'`,
+      );
     },
   );
 
   return router;
 }
 
-function entityRefFromParams(
-  params: Record<string, string>,
-): CompoundEntityRef {
+function entityRefFromParams(params: EntityParams): CompoundEntityRef {
   const { kind, namespace, name } = params;
   const valid =
     /^[a-zA-Z][a-zA-Z0-9]*$/.test(kind) &&

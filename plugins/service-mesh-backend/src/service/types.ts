@@ -1,17 +1,15 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
   EntityMeshStatus,
-  MeshActionResponse,
   ServiceMeshActionName,
+  ServiceMeshActionRequests,
+  ServiceMeshActionResponses,
 } from '@mesh-backstage/plugin-service-mesh-common';
 
-/** Per action, the request body the router has validated. */
-export type ActionRequest = Record<string, unknown> & {
-  cluster: string;
-  namespace: string;
-  dryRun?: boolean;
-  force?: boolean;
-};
+/** The request body of an action, as the router has validated it. */
+export type ActionRequest<
+  A extends ServiceMeshActionName = ServiceMeshActionName,
+> = ServiceMeshActionRequests[A];
 
 /**
  * The service-mesh operations the HTTP API exposes, as composable calls:
@@ -19,9 +17,9 @@ export type ActionRequest = Record<string, unknown> & {
  */
 export interface ServiceMeshService {
   getStatus(entity: Entity): Promise<EntityMeshStatus>;
-  runAction(
-    action: ServiceMeshActionName,
+  runAction<A extends ServiceMeshActionName>(
+    action: A,
     entity: Entity,
-    request: ActionRequest,
-  ): Promise<MeshActionResponse>;
+    request: ServiceMeshActionRequests[A],
+  ): Promise<ServiceMeshActionResponses[A]>;
 }

@@ -1,46 +1,15 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
-  EnrollRequest,
   EntityMeshStatus,
-  MeshActionResponse,
-  RestartRequest,
-  RestartResponse,
   ServiceMeshActionName,
-  SetInjectionRequest,
-  SidecarEgressRequest,
-  SidecarEgressResponse,
-  SwitchRevisionRequest,
-  UnenrollRequest,
+  ServiceMeshActionRequests,
+  ServiceMeshActionResponses,
 } from '@mesh-backstage/plugin-service-mesh-common';
 
-/**
- * The request body of each action.
- *
- * @public
- */
-export interface ServiceMeshActionRequests {
-  enroll: EnrollRequest;
-  unenroll: UnenrollRequest;
-  setInjection: SetInjectionRequest;
-  switchRevision: SwitchRevisionRequest;
-  restart: RestartRequest;
-  sidecarEgress: SidecarEgressRequest;
-}
-
-/**
- * The response of each action.
- *
- * @public
- */
-export interface ServiceMeshActionResponses {
-  enroll: MeshActionResponse;
-  unenroll: MeshActionResponse;
-  setInjection: MeshActionResponse;
-  switchRevision: MeshActionResponse;
-  restart: RestartResponse;
-  sidecarEgress: SidecarEgressResponse;
-}
+// Request and response types come from the backend's OpenAPI document, via
+// -common; re-exported here for code that imports them from the client.
+export type { ServiceMeshActionRequests, ServiceMeshActionResponses };
 
 /**
  * Client of the service-mesh backend's HTTP API.

@@ -4,12 +4,10 @@ import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type {
   EntityMeshStatus,
   ServiceMeshActionName,
-} from '@mesh-backstage/plugin-service-mesh-common';
-import type {
   ServiceMeshActionRequests,
   ServiceMeshActionResponses,
-  ServiceMeshApi,
-} from './ServiceMeshApi';
+} from '@mesh-backstage/plugin-service-mesh-common';
+import type { ServiceMeshApi } from './ServiceMeshApi';
 
 /**
  * Talks to the service-mesh backend through the app's discovery and fetch
