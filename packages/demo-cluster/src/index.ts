@@ -22,6 +22,12 @@ export type {
   UnreachableMode,
 } from './apiserver/faults';
 export type {
+  FaultWorkloadKind,
+  PodFailureMode,
+  WorkloadFault,
+  WorkloadRef,
+} from './apiserver/workloadFaults';
+export type {
   RequestOutcome,
   RequestCountRow,
   RequestCountFilter,

@@ -12,6 +12,12 @@ import {
   RequestCountRow,
 } from './requestCounter';
 import { ApiError, ResourceRef } from './types';
+import {
+  PodFailureMode,
+  WorkloadFault,
+  WorkloadFaultRegistry,
+  WorkloadRef,
+} from './workloadFaults';
 
 export type { FaultRule, FaultVerb, FaultVerbSelector } from './faultRules';
 
@@ -61,7 +67,8 @@ interface Hold {
  * Faults a test or demo can inject into the demo cluster: errors, latency and
  * hangs per resource and verb (always, for a share of requests, or for the
  * next N), dropped or silent watch streams, a whole cluster unreachable and
- * an unreachable sidecar injector; plus a count of the requests served.
+ * an unreachable sidecar injector, workloads whose new pods fail; plus a
+ * count of the requests served.
  * Nothing happens until a fault is added.
  *
  * @public
@@ -77,6 +84,7 @@ export class Faults {
   #reachabilityTimer?: NodeJS.Timeout;
   readonly #reachabilityListeners = new Set<(state: Reachability) => void>();
   readonly #counter = new RequestCounter();
+  readonly #workloads = new WorkloadFaultRegistry();
 
   add(rule: FaultRule): FaultRule {
     validateRule(rule);
@@ -110,6 +118,7 @@ export class Faults {
       this.remove(rule.id!);
     }
     this.#unreachableInjectors.clear();
+    this.#workloads.clear();
     this.setUnreachable(false);
   }
 
@@ -206,6 +215,33 @@ export class Faults {
 
   unreachableInjectors(): string[] {
     return [...this.#unreachableInjectors];
+  }
+
+  /**
+   * Breaks a workload: its pods that start from now on (after a restart,
+   * a scale-up, a replacement) crash-loop or fail readiness, until
+   * `healWorkload` (or `clear`), which lets the failing ones recover.
+   */
+  breakWorkload(fault: WorkloadFault): WorkloadFault {
+    return this.#workloads.set(fault);
+  }
+
+  /** Returns whether the workload was broken. */
+  healWorkload(workload: WorkloadRef): boolean {
+    return this.#workloads.remove(workload);
+  }
+
+  brokenWorkloads(): WorkloadFault[] {
+    return this.#workloads.list();
+  }
+
+  /** Asked by the kubelet when a pod starts. */
+  podFailureOf(workload: Required<WorkloadRef>): PodFailureMode | undefined {
+    return this.#workloads.failureOf(workload);
+  }
+
+  onWorkloadFaultsChange(listener: () => void): () => void {
+    return this.#workloads.onChange(listener);
   }
 
   /**

@@ -3,6 +3,7 @@ import { FaultVerb } from './faultRules';
 import { RequestOutcome } from './requestCounter';
 import { badRequest, pathNotFound, successStatus } from './status';
 import { ApiError } from './types';
+import { FaultWorkloadKind, WorkloadFault } from './workloadFaults';
 
 export interface FaultsApiRequest {
   method: string;
@@ -33,7 +34,10 @@ const MAX_UNREACHABLE_MS = 600_000;
  * - `POST /unreachable` `{durationMs, mode?}` takes the whole cluster off the
  *   network for that long, after answering;
  * - `GET /requests[?group=&plural=&verb=&outcome=]` counts the requests
- *   served, `DELETE /requests` resets the count.
+ *   served, `DELETE /requests` resets the count;
+ * - `POST /workloads` `{namespace, name, kind?, mode}` breaks a workload's
+ *   next pods, `DELETE /workloads?namespace=&name=&kind=` heals it (every
+ *   workload without a query), `GET /workloads` lists them.
  */
 export function handleFaultsApi(
   faults: Faults,
@@ -50,6 +54,7 @@ export function handleFaultsApi(
         body: {
           rules: faults.list(),
           unreachableInjectors: faults.unreachableInjectors(),
+          brokenWorkloads: faults.brokenWorkloads(),
           ...faults.reachability(),
           heldRequests: faults.heldRequests(),
         },
@@ -98,6 +103,16 @@ export function handleFaultsApi(
     case 'DELETE /requests':
       faults.resetRequestCounts();
       return { code: 200, body: successStatus() };
+    case 'GET /workloads':
+      return { code: 200, body: { workloads: faults.brokenWorkloads() } };
+    case 'POST /workloads':
+      // Validated by breakWorkload.
+      return {
+        code: 201,
+        body: faults.breakWorkload(body as unknown as WorkloadFault),
+      };
+    case 'DELETE /workloads':
+      return healWorkloads(faults, request.query);
     default:
       break;
   }
@@ -109,6 +124,34 @@ export function handleFaultsApi(
     return { code: 200, body: successStatus() };
   }
   throw pathNotFound();
+}
+
+/** Heals the workload the query names, or every broken one without a query. */
+function healWorkloads(
+  faults: Faults,
+  query: URLSearchParams,
+): FaultsApiAnswer {
+  if (!query.has('namespace') && !query.has('name')) {
+    for (const workload of faults.brokenWorkloads()) {
+      faults.healWorkload(workload);
+    }
+    return { code: 200, body: successStatus() };
+  }
+  const workload = {
+    namespace: query.get('namespace') ?? '',
+    name: query.get('name') ?? '',
+    kind: (query.get('kind') ?? undefined) as FaultWorkloadKind | undefined,
+  };
+  if (!faults.healWorkload(workload)) {
+    throw new ApiError(
+      404,
+      'NotFound',
+      `workload ${workload.kind ?? 'Deployment'} ${workload.namespace}/${
+        workload.name
+      } is not broken`,
+    );
+  }
+  return { code: 200, body: successStatus() };
 }
 
 /** Over HTTP a duration is required: the API goes down with the cluster. */

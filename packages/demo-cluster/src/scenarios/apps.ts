@@ -9,13 +9,14 @@ import {
   upsert,
 } from '../controllers/common';
 import { InjectorFaults } from '../controllers/injection';
-import { isPodReady } from '../controllers/workloads';
+import { WorkloadFaults, isPodReady } from '../controllers/workloads';
 import { SIDECARS } from '../meshCrds';
 import { waitFor } from '../waitFor';
 
 /** What every scenario's setup accepts. */
 export interface ScenarioOptions {
-  faults?: InjectorFaults;
+  /** The cluster's `Faults`: unreachable injectors and broken workloads. */
+  faults?: InjectorFaults & WorkloadFaults;
   /** How long pods take to become Ready; default 1500 ms (tests use 0). */
   readyDelayMs?: number;
   /** `scale` only: how many namespaces, default 500. */

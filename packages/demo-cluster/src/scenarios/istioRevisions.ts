@@ -100,7 +100,10 @@ async function setup(
   );
   ensureNamespace(api, 'istio-system');
   const stop = combineStops([
-    startWorkloadsController(api, { readyDelayMs: options.readyDelayMs }),
+    startWorkloadsController(api, {
+      readyDelayMs: options.readyDelayMs,
+      faults: options.faults,
+    }),
     startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startIstiodController(api, {

@@ -163,7 +163,10 @@ async function setup(
     ),
   );
   const stop = combineStops([
-    startWorkloadsController(api, { readyDelayMs: options.readyDelayMs }),
+    startWorkloadsController(api, {
+      readyDelayMs: options.readyDelayMs,
+      faults: options.faults,
+    }),
     startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startOssm2Controller(api),

@@ -131,7 +131,10 @@ async function setup(
   );
   ensureNamespace(api, 'istio-system', DISCOVERY);
   const stop = combineStops([
-    startWorkloadsController(api, { readyDelayMs: options.readyDelayMs }),
+    startWorkloadsController(api, {
+      readyDelayMs: options.readyDelayMs,
+      faults: options.faults,
+    }),
     startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startSailController(api),

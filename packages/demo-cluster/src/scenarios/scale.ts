@@ -43,6 +43,7 @@ async function setup(
     startWorkloadsController(api, {
       readyDelayMs: options.readyDelayMs ?? 0,
       recordNormalEvents: false,
+      faults: options.faults,
     }),
     startInjectionController(api, { faults: options.faults }),
     startIstiodController(api, {

@@ -1,7 +1,16 @@
 import { ClusterApi } from '../../apiserver/types';
+import { PodFailureMode, WorkloadRef } from '../../apiserver/workloadFaults';
 import { SharedInformer } from '../informer';
 import { WorkQueue } from '../workQueue';
 import type { PodControl } from './pods';
+
+/** The fault hook of the demo cluster: workloads whose new pods fail. */
+export interface WorkloadFaults {
+  /** How the pods of a workload fail when they start now, if they do. */
+  podFailureOf(workload: Required<WorkloadRef>): PodFailureMode | undefined;
+  /** Tells of every change, so that failing pods of a healed workload recover. */
+  onWorkloadFaultsChange(listener: () => void): () => void;
+}
 
 export interface WorkloadsControllerOptions {
   /** How long a new pod stays Pending before it is Running and Ready. Default 1500 ms. */
@@ -15,9 +24,13 @@ export interface WorkloadsControllerOptions {
   recordNormalEvents?: boolean;
   /** The one simulated node. Default `demo-node-1`. */
   nodeName?: string;
+  faults?: WorkloadFaults;
 }
 
-export type WorkloadsSettings = Required<WorkloadsControllerOptions>;
+export type WorkloadsSettings = Required<
+  Omit<WorkloadsControllerOptions, 'faults'>
+> &
+  Pick<WorkloadsControllerOptions, 'faults'>;
 
 export function workloadsSettings(
   options: WorkloadsControllerOptions,
@@ -29,6 +42,7 @@ export function workloadsSettings(
     createRetryMaxMs: options.createRetryMaxMs ?? 30_000,
     recordNormalEvents: options.recordNormalEvents ?? true,
     nodeName: options.nodeName ?? 'demo-node-1',
+    faults: options.faults,
   };
 }
 

@@ -20,7 +20,7 @@ import { PodControl } from './pods';
 import { replicaSetController } from './replicaSet';
 import { statefulSetController } from './statefulSet';
 
-export type { WorkloadsControllerOptions } from './context';
+export type { WorkloadFaults, WorkloadsControllerOptions } from './context';
 export { isPodReady } from '../common';
 
 /**

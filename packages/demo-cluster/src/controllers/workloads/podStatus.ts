@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { KubeObject } from '../../apiserver/types';
+import { PodFailureMode } from '../../apiserver/workloadFaults';
 import { CRASH_LOOP_ANNOTATION, condition, rfc3339 } from '../common';
 import { ContainerSpec, podStatusOf } from './types';
 
@@ -10,9 +11,9 @@ function sha256(value: string): string {
 }
 
 /**
- * Whether a pod's app containers crash once started. Today the workload
- * asks for it with an annotation; a fault that breaks chosen pods belongs
- * here too.
+ * Whether a pod's app containers crash once started because its workload
+ * asks for it with an annotation (the demo's always-broken workloads; a
+ * fault breaks chosen workloads in the kubelet).
  */
 export function crashLoopRequested(pod: KubeObject): boolean {
   return pod.metadata.annotations?.[CRASH_LOOP_ANNOTATION] === 'true';
@@ -30,7 +31,7 @@ export function podIpAllocator(): () => string {
 function containerStatus(
   pod: KubeObject,
   container: ContainerSpec,
-  state: 'running' | 'completed' | 'crashing' | 'creating',
+  state: 'running' | 'unready' | 'completed' | 'crashing' | 'creating',
   restartCount: number,
   startedAt: string,
 ) {
@@ -102,7 +103,8 @@ function containerStatus(
       return {
         ...base,
         containerID: containerId,
-        ready: true,
+        // Running, but an `unready` one fails its readiness probe.
+        ready: state === 'running',
         started: true,
         state: { running: { startedAt } },
         lastState: {},
@@ -112,36 +114,39 @@ function containerStatus(
 
 /**
  * The status the kubelet reports for a pod in a phase: containers creating,
- * then running (app containers crash-looping when the pod asks to), native
- * sidecars running and other init containers completed, with the conditions
- * and IP a real node would set.
+ * then running (app containers crash-looping or failing readiness when the
+ * pod fails), native sidecars running and other init containers completed,
+ * with the conditions and IP a real node would set. `restartCount` is that
+ * of the app containers.
  */
 export function podStatus(
   pod: KubeObject,
   phase: 'Pending' | 'Running',
   restartCount: number,
   allocateIp: () => string,
+  failure?: PodFailureMode,
 ) {
   const previous = podStatusOf(pod);
   const spec = pod.spec as {
     containers?: ContainerSpec[];
     initContainers?: ContainerSpec[];
   };
-  const crashing = phase === 'Running' && crashLoopRequested(pod);
   const startTime = previous.startTime ?? rfc3339();
   const startedAt = rfc3339();
+  const isApp = (c: ContainerSpec) => c.name !== 'istio-proxy';
   const appState = (c: ContainerSpec) => {
     if (phase === 'Pending') return 'creating' as const;
-    return crashing && c.name !== 'istio-proxy'
+    if (!isApp(c) || !failure) return 'running' as const;
+    return failure === 'crashLoop'
       ? ('crashing' as const)
-      : ('running' as const);
+      : ('unready' as const);
   };
   const containerStatuses = (spec.containers ?? []).map(c =>
     containerStatus(
       pod,
       c,
       appState(c),
-      crashing && c.name !== 'istio-proxy' ? restartCount : 0,
+      isApp(c) ? restartCount : 0,
       startedAt,
     ),
   );
