@@ -19,7 +19,7 @@ const ENROLL = '/entities/component/default/orders-service/actions/enroll';
  * Error bodies as Backstage's root error handler renders them: it decides
  * whether to include stack traces from NODE_ENV when it is created.
  */
-async function appIn(nodeEnv: string) {
+async function appIn(nodeEnv: string, mountPath = '/') {
   const serviceMesh: ServiceMeshService = {
     getStatus: async () => {
       throw new Error('cache exploded');
@@ -39,6 +39,7 @@ async function appIn(nodeEnv: string) {
     const app = express()
       .use(recorded.middleware)
       .use(
+        mountPath,
         await createRouter({
           httpAuth: mockServices.httpAuth(),
           permissions: mockServices.permissions({
@@ -92,5 +93,18 @@ describe('error bodies', () => {
 
     expect(response.status).toBe(500);
     expect(response.body.error.stack).toMatch(/cache exploded\n\s+at /);
+  });
+
+  it('come from the OpenAPI validation under the plugin base path too', async () => {
+    const { app } = await appIn('production', '/api/service-mesh');
+
+    const response = await request(app)
+      .post(`/api/service-mesh${ENROLL}`)
+      .send({ cluster: 'c', namespace: 'Orders' });
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(
+      /request\/body\/namespace must match pattern/,
+    );
   });
 });
