@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -5,7 +6,6 @@ import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   ClusterMeshStatus,
   EntityMeshStatus,
-  KubeOperation,
   MeshActionResponse,
   ServiceMeshActionName,
   ServiceMeshActionResponses,
@@ -15,8 +15,10 @@ import type {
   ClusterRegistry,
   MeshCluster,
 } from '../kubernetes/ClusterRegistry';
-import { StaleWriteError } from '../kubernetes/KubernetesWriter';
+import type { ClusterCacheHealth } from '../kubernetes/ClusterCache';
+import { ClusterUnavailableError } from '../kubernetes/retry';
 import { planners } from './actionPlanners';
+import { applyInTurns } from './applyInTurns';
 import { snapshotFromCache } from './clusterSnapshot';
 import { refusalToError } from './guardErrors';
 import {
@@ -34,18 +36,23 @@ export interface DefaultServiceMeshServiceOptions {
   /** Attempts to re-plan after a concurrent change; each re-reads what conflicted. */
   maxAttempts?: number;
   now?: () => Date;
+  /** Turns per object written; share one with every other writer (the upgrade runner). */
+  writeTurns?: KeyedQueue;
 }
 
 /**
  * Mesh status from the cluster caches, and actions as plan → apply, where a
  * plan is a pure function of a snapshot. A write that loses a race (409, or
  * a failed JSON Patch `test`) re-reads the object and plans again, so
- * concurrent writers never lose each other's changes.
+ * concurrent writers never lose each other's changes; see applyInTurns.
  */
 export class DefaultServiceMeshService implements ServiceMeshService {
-  private readonly writeLocks = new KeyedQueue();
+  /** Turns per object written (member roll, namespace, workload), shared by all actions. */
+  private readonly writeTurns: KeyedQueue;
 
-  constructor(private readonly options: DefaultServiceMeshServiceOptions) {}
+  constructor(private readonly options: DefaultServiceMeshServiceOptions) {
+    this.writeTurns = options.writeTurns ?? new KeyedQueue();
+  }
 
   async getStatus(entity: Entity): Promise<EntityMeshStatus> {
     const scope = readEntityScope(entity);
@@ -58,11 +65,11 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         // The entity does not run here.
         continue;
       }
-      clusters.push(
-        deriveClusterStatus(
+      clusters.push({
+        ...deriveClusterStatus(
           snapshotFromCache(cluster.cache, namespaces),
           {
-            reachable: !health.error || health.synced,
+            reachable: health.reachable,
             synced: health.synced,
             dataAsOf: health.dataAsOf ? new Date(health.dataAsOf) : undefined,
             error: health.error,
@@ -76,7 +83,9 @@ export class DefaultServiceMeshService implements ServiceMeshService {
             },
           },
         ),
-      );
+        stale: health.stale,
+        staleSince: health.staleSince,
+      });
     }
     return { entityRef: stringifyEntityRef(entity), clusters };
   }
@@ -106,62 +115,61 @@ export class DefaultServiceMeshService implements ServiceMeshService {
       );
     }
 
-    if (request.dryRun) {
-      return this.planAndApply(action, request, cluster);
+    if (action === 'restart') {
+      refuseStaleData(cluster, health);
     }
-    // Writers in this backend take turns per cluster, so they rarely race
-    // each other; the `test` preconditions still guard against other writers.
-    return this.writeLocks.run(cluster.config.name, () =>
-      this.planAndApply(action, request, cluster),
-    );
+    const planRequest =
+      action === 'restart'
+        ? // One key per intended restart, so no re-plan in this request
+          // restarts a workload twice; the client may give its own.
+          {
+            ...request,
+            idempotencyKey:
+              (request as ActionRequest<'restart'>).idempotencyKey ??
+              randomUUID(),
+          }
+        : request;
+    const plan = (fresh: Map<string, unknown>) =>
+      this.planResponse(action, planRequest, cluster, fresh);
+    if (request.dryRun) {
+      return plan(new Map());
+    }
+    return (await applyInTurns({
+      cluster,
+      turns: this.writeTurns,
+      plan,
+      maxConflicts: this.options.maxAttempts ?? 100,
+    })) as ServiceMeshActionResponses[A];
   }
 
-  private async planAndApply<A extends ServiceMeshActionName>(
+  /** Plans from the cache, with objects just read from the cluster in `fresh` in place. */
+  private planResponse<A extends ServiceMeshActionName>(
     action: A,
     request: ActionRequest<A>,
     cluster: MeshCluster,
-  ): Promise<ServiceMeshActionResponses[A]> {
-    const fresh = new Map<string, unknown>();
-    const maxAttempts = this.options.maxAttempts ?? 100;
-    for (let attempt = 1; ; attempt++) {
-      const snapshot = withFreshObjects(
-        snapshotFromCache(cluster.cache, [request.namespace]),
-        fresh,
-      );
-      const outcome = planners[action](buildMeshContext(snapshot), request, {
-        cluster,
-        now: this.options.now ?? (() => new Date()),
-      });
-      if (!outcome.ok) {
-        throw refusalToError(outcome.refusal);
-      }
-      const { ok: _ok, change, forced, ...extra } = outcome;
-      const respond = (applied: boolean) =>
-        // The rest of a generic outcome is the action's extra fields, which
-        // TypeScript cannot match to the action's response type by itself.
-        ({
-          ...extra,
-          dryRun: Boolean(request.dryRun),
-          applied,
-          change,
-          forced: forced.length ? forced.map(r => r.code) : undefined,
-        } as MeshActionResponse as ServiceMeshActionResponses[A]);
-      if (request.dryRun || change.operations.length === 0) {
-        return respond(false);
-      }
-      try {
-        for (const operation of change.operations) {
-          await cluster.writer.apply(operation);
-        }
-        return respond(true);
-      } catch (error) {
-        if (!(error instanceof StaleWriteError) || attempt >= maxAttempts) {
-          throw error;
-        }
-        await this.refresh(cluster, error.operation, fresh);
-        await jitter(attempt);
-      }
+    fresh: Map<string, unknown>,
+  ): ServiceMeshActionResponses[A] {
+    const snapshot = withFreshObjects(
+      snapshotFromCache(cluster.cache, [request.namespace]),
+      fresh,
+    );
+    const outcome = planners[action](buildMeshContext(snapshot), request, {
+      cluster,
+      now: this.options.now ?? (() => new Date()),
+    });
+    if (!outcome.ok) {
+      throw refusalToError(outcome.refusal);
     }
+    const { ok: _ok, change, forced, ...extra } = outcome;
+    // The rest of a generic outcome is the action's extra fields, which
+    // TypeScript cannot match to the action's response type by itself.
+    return {
+      ...extra,
+      dryRun: Boolean(request.dryRun),
+      applied: false,
+      change,
+      forced: forced.length ? forced.map(r => r.code) : undefined,
+    } as MeshActionResponse as ServiceMeshActionResponses[A];
   }
 
   private namespacesOf(
@@ -181,27 +189,27 @@ export class DefaultServiceMeshService implements ServiceMeshService {
       },
     });
   }
-
-  /** Reads the object a stale write touched straight from the cluster. */
-  private async refresh(
-    cluster: MeshCluster,
-    operation: KubeOperation,
-    fresh: Map<string, unknown>,
-  ) {
-    const object = await cluster.writer.read(operation);
-    fresh.set(freshKey(operation), object ?? null);
-  }
 }
 
-export function freshKey(ref: {
-  kind: string;
-  namespace?: string;
-  name: string;
-}) {
-  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
-
-function jitter(attempt: number) {
-  const ms = Math.random() * Math.min(50, 5 * attempt);
-  return new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * Restart acts on what the cache shows (which workloads, which pods), so it
+ * refuses data older than the stale threshold rather than guess.
+ */
+function refuseStaleData(cluster: MeshCluster, health: ClusterCacheHealth) {
+  if (!health.stale) return;
+  const ageSeconds = health.dataAsOf
+    ? Math.round((Date.now() - Date.parse(health.dataAsOf)) / 1000)
+    : undefined;
+  throw new ClusterUnavailableError(
+    `Cluster ${cluster.config.name}: its data is stale (since ${
+      health.staleSince
+    }${
+      ageSeconds !== undefined ? `; data from ${ageSeconds} s ago` : ''
+    }, threshold ${Math.round(
+      cluster.cache.staleAfterMs / 1000,
+    )} s), so restart refuses to act on it; nothing was changed. Try again once the cluster is read again${
+      health.error ? ` (now: ${health.error})` : ''
+    }.`,
+    10,
+  );
 }

@@ -26,6 +26,7 @@ import {
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { jsonObjectBody } from './requestBody';
+import { retryAfterHeader } from './retryAfterHeader';
 import type { ActionRequest, ServiceMeshService } from './types';
 
 export interface RouterOptions {
@@ -201,6 +202,7 @@ export async function createRouter(
     },
   );
 
+  router.use(retryAfterHeader());
   return router;
 }
 

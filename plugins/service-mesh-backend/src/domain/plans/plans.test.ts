@@ -337,6 +337,47 @@ describe('planRestart', () => {
     ]);
     expect(outcome.podsToReplace).toHaveLength(4);
   });
+
+  it('restarts each workload once per idempotency key', () => {
+    const { snapshot } = istioScenario();
+    const request = { ...base, idempotencyKey: 'click-1' };
+    const first = ok(planRestart(buildMeshContext(snapshot), request, now));
+    const restarted = first.change.operations.find(o => o.name === 'httpbin')!;
+    expect(
+      parse(restarted.resultYaml).spec.template.metadata.annotations,
+    ).toMatchObject({ 'service-mesh.backstage.io/restart-key': 'click-1' });
+    // httpbin's write applied; the others did not (say the cluster went away).
+    const afterOne = {
+      ...snapshot,
+      workloads: snapshot.workloads.map(w =>
+        w.metadata.name === 'httpbin' ? apply(w, restarted) : w,
+      ),
+    };
+    const again = ok(
+      planRestart(
+        buildMeshContext(afterOne),
+        request,
+        new Date('2025-03-01T10:00:05Z'),
+      ),
+    );
+    expect(again.change.operations.map(o => o.name).sort()).toEqual([
+      'helloworld-v1',
+      'helloworld-v2',
+      'sleep',
+    ]);
+    expect(again.podsToReplace.map(p => p.workload?.name)).not.toContain(
+      'httpbin',
+    );
+    // A new key is a new restart.
+    const other = ok(
+      planRestart(
+        buildMeshContext(afterOne),
+        { ...base, idempotencyKey: 'click-2' },
+        now,
+      ),
+    );
+    expect(other.change.operations).toHaveLength(4);
+  });
 });
 
 describe('planSidecarEgress', () => {

@@ -11,10 +11,19 @@ import { mapChanges, patchOperation, resourceVersionTest } from './operations';
 import { PlanOutcome } from './outcome';
 
 /**
+ * The request's idempotency key, kept on the pod template next to
+ * `restartedAt`, so a repeated request knows what it already restarted.
+ */
+export const RESTART_KEY_ANNOTATION = 'service-mesh.backstage.io/restart-key';
+
+/**
  * Restarts workloads the way `kubectl rollout restart` does: a new
  * `kubectl.kubernetes.io/restartedAt` pod-template annotation, which rolls
  * every pod. `now` comes from the caller; a plan made twice for the same
- * instant changes nothing the second time.
+ * instant changes nothing the second time. With an idempotency key,
+ * workloads whose template already carries it are left alone: a repeated
+ * request (a retry, a double click, a re-plan after a timed-out write)
+ * restarts each workload once.
  */
 export function planRestart(
   context: MeshContext,
@@ -32,14 +41,22 @@ export function planRestart(
     return chosen;
   }
   const restartedAt = now.toISOString();
+  const key = request.idempotencyKey;
   const operations = [];
   const podsToReplace: PodRef[] = [];
   for (const workload of chosen.workloads) {
     const template = workload.spec.template;
+    const annotations = template.metadata?.annotations;
+    if (key && annotations?.[RESTART_KEY_ANNOTATION] === key) {
+      continue;
+    }
     const changes = mapChanges(
-      template.metadata?.annotations,
+      annotations,
       '/spec/template/metadata/annotations',
-      { [RESTARTED_AT_ANNOTATION]: restartedAt },
+      {
+        [RESTARTED_AT_ANNOTATION]: restartedAt,
+        ...(key && { [RESTART_KEY_ANNOTATION]: key }),
+      },
     );
     if (changes.length === 0) {
       continue;
