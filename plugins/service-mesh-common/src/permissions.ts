@@ -118,6 +118,16 @@ export const serviceMeshUpgradeOperatePermission = createPermission({
 });
 
 /**
+ * Start an upgrade although prechecks block it (`options.force`).
+ *
+ * @public
+ */
+export const serviceMeshUpgradeForcePermission = createPermission({
+  name: 'service-mesh.upgrade.force',
+  attributes: { action: 'update' },
+});
+
+/**
  * The permissions on a catalog entity's own namespaces.
  *
  * @public
@@ -141,6 +151,7 @@ export const serviceMeshUpgradePermissions = [
   serviceMeshUpgradeReadPermission,
   serviceMeshUpgradeCreatePermission,
   serviceMeshUpgradeOperatePermission,
+  serviceMeshUpgradeForcePermission,
 ];
 
 /**

@@ -63,8 +63,10 @@ function applyJsonPatchOps(current: KubeObject, patch: unknown): KubeObject {
     );
   }
   try {
+    // A JSON copy, not structuredClone: objects built in code may share
+    // sub-objects (one `service` in several webhooks), which JSON never does.
     return applyJsonPatch(
-      structuredClone(current),
+      JSON.parse(JSON.stringify(current)),
       patch as Operation[],
       true,
       true,

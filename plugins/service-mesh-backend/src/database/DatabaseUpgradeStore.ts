@@ -120,7 +120,7 @@ export class DatabaseUpgradeStore<D extends UpgradeDocuments = UpgradeDocuments>
   async create(upgrade: NewUpgrade<D>): Promise<StoredUpgrade<D>> {
     const now = this.now();
     const row: UpgradeRow = {
-      id: randomUUID(),
+      id: upgrade.id ?? randomUUID(),
       cluster: upgrade.cluster,
       control_plane: upgrade.controlPlane,
       from_revision: upgrade.fromRevision,

@@ -71,7 +71,10 @@ export type NewUpgrade<D extends UpgradeDocuments = UpgradeDocuments> = Pick<
   | 'plan'
   | 'state'
   | 'createdBy'
->;
+> & {
+  /** Chosen by the caller when the documents must name it; a random UUID otherwise. */
+  id?: string;
+};
 
 export type UpgradeUpdate<D extends UpgradeDocuments = UpgradeDocuments> =
   Partial<Pick<StoredUpgrade<D>, 'phase' | 'spec' | 'plan' | 'state'>> & {
