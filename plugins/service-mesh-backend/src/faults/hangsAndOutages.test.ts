@@ -121,6 +121,41 @@ describe('fault suite: hanging writes and an unreachable cluster', () => {
     expect(reads).toBeGreaterThanOrEqual(3);
   });
 
+  it('re-reads a write whose answer was lost, and does not make it twice', async () => {
+    // The patch applies, but its answer never comes: the client times out.
+    const rule = cluster().faults.add({
+      ...SMMR,
+      verb: 'patch',
+      hang: 'response',
+    });
+    cluster().faults.resetRequestCounts();
+    const start = performance.now();
+    let answer;
+    try {
+      answer = await demo.action(hanging, 'unenroll', {
+        cluster: 'demo-ossm2',
+        namespace: 'hang-01',
+      });
+    } finally {
+      cluster().faults.remove(rule.id!);
+    }
+    const seconds = secondsSince(start);
+    expect(answer.status).toBe(200);
+    expect(answer.body.applied).toBe(true);
+    expect(members()).not.toContain('hang-01');
+    const patches = cluster().faults.requestCounts({ ...SMMR, verb: 'patch' });
+    const reads = cluster().faults.requestCounts({ ...SMMR, verb: 'get' });
+    // One patch, then a re-read that shows it applied: no second patch.
+    expect(patches.total).toBe(1);
+    expect(reads.total).toBe(1);
+    report('member-roll patch applied, answer lost', {
+      answer: `${answer.status} applied after ${seconds} s`,
+      patches: patches.total,
+      reReads: reads.total,
+      finalState: 'hang-01 no longer a member; patched once',
+    });
+  });
+
   it('answers a clear 503 when the cluster goes away mid-action, and completes once on repeat', async () => {
     const deployments = () =>
       cluster().api.list(DEPLOYMENTS, { namespace: 'bookinfo' }) as any[];
