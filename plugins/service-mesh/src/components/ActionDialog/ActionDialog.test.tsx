@@ -275,6 +275,11 @@ describe('ActionDialog', () => {
     const [first, second] = real().map(a => a.body.idempotencyKey);
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).toBe(first);
+    // The preview was planned with the same key, so it shows what was written.
+    expect(mesh.actions[0].body).toMatchObject({
+      dryRun: true,
+      idempotencyKey: first,
+    });
   });
 
   it('shows how many services the proxies will see with a Sidecar egress', async () => {

@@ -189,9 +189,11 @@ export function ActionDialog(props: ActionDialogProps) {
   useEffect(() => {
     let current = true;
     setPhase({ kind: 'planning' });
+    // The same key as the real run, so the preview shows exactly what it writes.
     runIntent(api, getCompoundEntityRef(entity), intent, {
       dryRun: true,
       force,
+      idempotencyKey,
     }).then(
       plan => current && setPhase({ kind: 'review', plan }),
       error => current && setPhase({ kind: 'refused', error }),
@@ -199,7 +201,7 @@ export function ActionDialog(props: ActionDialogProps) {
     return () => {
       current = false;
     };
-  }, [api, entity, intent, force]);
+  }, [api, entity, intent, force, idempotencyKey]);
 
   const apply = (plan: AnyActionResponse) => {
     if (applying.current) return;
