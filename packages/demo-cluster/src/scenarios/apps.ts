@@ -23,6 +23,11 @@ export interface ScenarioOptions {
   namespaces?: number;
   /** `scale` only: pods per namespace, default 20. */
   podsPerNamespace?: number;
+  /**
+   * `sail` only: the Istio's `inactiveRevisionDeletionGracePeriodSeconds`,
+   * how long an unused old revision stays; default 30, as the operator's.
+   */
+  revisionGracePeriodSeconds?: number;
 }
 
 /** A catalog component and the namespace its workloads run in. */

@@ -92,7 +92,7 @@ const analytics = app(
 
 const sailApps = [storefront, customers, fraudDetection, analytics];
 
-function istio(version: string, nativeSidecars: boolean) {
+function istio(version: string, nativeSidecars: boolean, graceSeconds = 30) {
   return {
     apiVersion: 'sailoperator.io/v1',
     kind: 'Istio',
@@ -103,7 +103,7 @@ function istio(version: string, nativeSidecars: boolean) {
       profile: 'openshift',
       updateStrategy: {
         type: 'RevisionBased',
-        inactiveRevisionDeletionGracePeriodSeconds: 30,
+        inactiveRevisionDeletionGracePeriodSeconds: graceSeconds,
       },
       values: {
         meshConfig: { discoverySelectors: [{ matchLabels: DISCOVERY }] },
@@ -145,7 +145,8 @@ async function setup(
     metadata: { name: 'default' },
     spec: { version: NEW_VERSION, namespace: 'istio-cni' },
   });
-  api.create(ISTIOS, istio(OLD_VERSION, false));
+  const grace = options.revisionGracePeriodSeconds;
+  api.create(ISTIOS, istio(OLD_VERSION, false, grace));
   api.create(ISTIO_REVISION_TAGS, {
     apiVersion: 'sailoperator.io/v1',
     kind: 'IstioRevisionTag',
@@ -174,7 +175,10 @@ async function setup(
   // … then the control plane is upgraded (a second revision appears) and
   // only storefront is restarted onto it.
   const current = api.get(ISTIOS, undefined, 'default')!;
-  api.update(ISTIOS, { ...current, spec: istio(NEW_VERSION, true).spec });
+  api.update(ISTIOS, {
+    ...current,
+    spec: istio(NEW_VERSION, true, grace).spec,
+  });
   await istiodReady(api, 'istio-system', newRevision);
   await tagPointsAt(api, newRevision);
   restartDeployments(api, storefront.namespace);

@@ -1,6 +1,3 @@
-import { RealSchemaValidator } from '../__testUtils__/crdSchemas';
-import { ClusterStore } from '../apiserver/ClusterStore';
-import { KubeObject } from '../apiserver/types';
 import {
   DEPLOYMENTS,
   EVENTS,
@@ -10,7 +7,6 @@ import {
   PODS,
   ROUTES,
   SERVICES,
-  ensureNamespace,
 } from '../controllers/common';
 import { isPodReady } from '../controllers/workloads';
 import {
@@ -25,71 +21,18 @@ import {
 import { waitFor } from '../waitFor';
 import { KUBERNETES_ID_LABEL } from './apps';
 import { scenarios } from './index';
-
-const MESH_GROUPS = [
-  'maistra.io',
-  'sailoperator.io',
-  'networking.istio.io',
-  'security.istio.io',
-];
-// Kinds the shared folder has no schema for.
-const WITHOUT_REAL_SCHEMA = new Set(['IstioCNI']);
-
-const validator = new RealSchemaValidator();
-
-function newCluster() {
-  const store = new ClusterStore();
-  for (const name of ['default', 'kube-system', 'kube-public']) {
-    ensureNamespace(store, name);
-  }
-  return store;
-}
-
-/** Every object of a mesh kind in the cluster, checked against the real schemas. */
-function validateMeshObjects(store: ClusterStore): KubeObject[] {
-  const objects = store
-    .resources()
-    .filter(
-      r => MESH_GROUPS.includes(r.group) && !WITHOUT_REAL_SCHEMA.has(r.kind),
-    )
-    .flatMap(r => store.list(r));
-  const problems = objects.flatMap(o => validator.errors(o));
-  expect(problems).toEqual([]);
-  return objects;
-}
-
-function injectedRevision(pod: KubeObject): string | undefined {
-  const status = pod.metadata.annotations?.['sidecar.istio.io/status'];
-  return status ? JSON.parse(status).revision : undefined;
-}
-
-function proxyImage(pod: KubeObject): string | undefined {
-  const spec = pod.spec as {
-    containers: Array<{ name: string; image: string }>;
-    initContainers?: Array<{ name: string; image: string }>;
-  };
-  return [...spec.containers, ...(spec.initContainers ?? [])].find(
-    c => c.name === 'istio-proxy',
-  )?.image;
-}
-
-const podsIn = (store: ClusterStore, namespace: string, selector?: string) =>
-  store.list(PODS, { namespace, labelSelector: selector });
-
-const conditionOf = (object: KubeObject | undefined, type: string) =>
-  (
-    object?.status as {
-      conditions?: Array<{ type: string; status: string; reason?: string }>;
-    }
-  )?.conditions?.find(c => c.type === type);
+import {
+  conditionOf,
+  injectedRevision,
+  newCluster,
+  podsIn,
+  proxyImage,
+  useScenario,
+  validateMeshObjects,
+} from './__testUtils__/clusterChecks';
 
 describe('scenario ossm2', () => {
-  const store = newCluster();
-  let stop: () => void;
-  beforeAll(async () => {
-    stop = await scenarios.ossm2.setup(store, { readyDelayMs: 0 });
-  });
-  afterAll(() => stop());
+  const store = useScenario('ossm2');
 
   it('runs an SMCP that is ready, with istiod, add-ons and Routes', async () => {
     const smcp = await waitFor(() => {
@@ -209,12 +152,7 @@ describe('scenario ossm2', () => {
 });
 
 describe('scenario istio-revisions', () => {
-  const store = newCluster();
-  let stop: () => void;
-  beforeAll(async () => {
-    stop = await scenarios['istio-revisions'].setup(store, { readyDelayMs: 0 });
-  });
-  afterAll(() => stop());
+  const store = useScenario('istio-revisions');
 
   it.each([
     ['catalog', '1-23-1', 'docker.io/istio/proxyv2:1.23.1'],
@@ -297,12 +235,7 @@ describe('scenario istio-revisions', () => {
 });
 
 describe('scenario sail', () => {
-  const store = newCluster();
-  let stop: () => void;
-  beforeAll(async () => {
-    stop = await scenarios.sail.setup(store, { readyDelayMs: 0 });
-  });
-  afterAll(() => stop());
+  const store = useScenario('sail');
 
   it('keeps the old revision while pods use it after a RevisionBased upgrade', async () => {
     const istio = await waitFor(() => {

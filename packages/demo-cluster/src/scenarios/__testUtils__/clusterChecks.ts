@@ -1,0 +1,123 @@
+import { RealSchemaValidator } from '../../__testUtils__/crdSchemas';
+import { ClusterStore } from '../../apiserver/ClusterStore';
+import { KubeObject } from '../../apiserver/types';
+import { NAMESPACES, PODS, ensureNamespace } from '../../controllers/common';
+import { waitFor } from '../../waitFor';
+import { ScenarioOptions, restartDeployments, rolledOut } from '../apps';
+import { scenarios } from '../index';
+
+const MESH_GROUPS = [
+  'maistra.io',
+  'sailoperator.io',
+  'networking.istio.io',
+  'security.istio.io',
+];
+// Kinds the shared folder has no schema for.
+const WITHOUT_REAL_SCHEMA = new Set(['IstioCNI']);
+
+const validator = new RealSchemaValidator();
+
+/** An empty cluster with the namespaces every cluster has. */
+export function newCluster(): ClusterStore {
+  const store = new ClusterStore();
+  for (const name of ['default', 'kube-system', 'kube-public']) {
+    ensureNamespace(store, name);
+  }
+  return store;
+}
+
+/** Every object of a mesh kind in the cluster, checked against the real schemas. */
+export function validateMeshObjects(store: ClusterStore): KubeObject[] {
+  const objects = store
+    .resources()
+    .filter(
+      r => MESH_GROUPS.includes(r.group) && !WITHOUT_REAL_SCHEMA.has(r.kind),
+    )
+    .flatMap(r => store.list(r));
+  const problems = objects.flatMap(o => validator.errors(o));
+  expect(problems).toEqual([]);
+  return objects;
+}
+
+/** The revision in a pod's `sidecar.istio.io/status`, as the injector wrote it. */
+export function injectedRevision(pod: KubeObject): string | undefined {
+  const status = pod.metadata.annotations?.['sidecar.istio.io/status'];
+  return status ? JSON.parse(status).revision : undefined;
+}
+
+export function proxyImage(pod: KubeObject): string | undefined {
+  const spec = pod.spec as {
+    containers: Array<{ name: string; image: string }>;
+    initContainers?: Array<{ name: string; image: string }>;
+  };
+  return [...spec.containers, ...(spec.initContainers ?? [])].find(
+    c => c.name === 'istio-proxy',
+  )?.image;
+}
+
+export const podsIn = (
+  store: ClusterStore,
+  namespace: string,
+  selector?: string,
+) => store.list(PODS, { namespace, labelSelector: selector });
+
+export const conditionOf = (object: KubeObject | undefined, type: string) =>
+  (
+    object?.status as {
+      conditions?: Array<{
+        type: string;
+        status: string;
+        reason?: string;
+        message?: string;
+      }>;
+    }
+  )?.conditions?.find(c => c.type === type);
+
+/** Runs a scenario (pods ready at once) for the tests of a describe block. */
+export function useScenario(
+  name: string,
+  options: ScenarioOptions = {},
+): ClusterStore {
+  const store = newCluster();
+  let stop = () => {};
+  beforeAll(async () => {
+    stop = await scenarios[name].setup(store, { readyDelayMs: 0, ...options });
+  });
+  afterAll(() => stop());
+  return store;
+}
+
+/** `kubectl label ns <namespace> key=value key-`, `null` removing a label. */
+export function relabel(
+  store: ClusterStore,
+  namespace: string,
+  labels: Record<string, string | null>,
+): void {
+  const ns = store.get(NAMESPACES, undefined, namespace)!;
+  const next = { ...ns.metadata.labels };
+  for (const [key, value] of Object.entries(labels)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  store.update(NAMESPACES, {
+    ...ns,
+    metadata: { ...ns.metadata, labels: next },
+  });
+}
+
+/** `kubectl rollout restart` of a namespace's Deployments, until the old pods are gone. */
+export async function restartAndRollOut(
+  store: ClusterStore,
+  namespace: string,
+): Promise<void> {
+  const before = new Set(podsIn(store, namespace).map(p => p.metadata.name));
+  restartDeployments(store, namespace);
+  await rolledOut(store, [namespace]);
+  await waitFor(() =>
+    podsIn(store, namespace).every(p => !before.has(p.metadata.name)),
+  );
+}
+
+/** Each pod's injected revision and proxy image. */
+export const proxiesIn = (store: ClusterStore, namespace: string) =>
+  podsIn(store, namespace).map(p => [injectedRevision(p), proxyImage(p)]);
