@@ -18,18 +18,19 @@ export async function loadKubernetesClient(): Promise<KubernetesClient> {
 /**
  * An API client of `kc`'s current cluster whose every request is aborted
  * after `timeoutMs`, so a hanging apiserver cannot hold a caller forever.
+ * `ApiClient` is a class such as `k8s.CoreV1Api`.
  */
 export function makeTimedApiClient<T>(
   k8s: KubernetesClient,
   kc: import('@kubernetes/client-node').KubeConfig,
-  apiClientType: new (
+  ApiClient: new (
     configuration: import('@kubernetes/client-node').Configuration,
   ) => T,
   timeoutMs: number,
 ): T {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig has no current cluster');
-  return new apiClientType(
+  return new ApiClient(
     k8s.createConfiguration({
       baseServer: new k8s.ServerConfiguration(cluster.server, {}),
       authMethods: { default: kc },
