@@ -9,7 +9,7 @@ import {
   installMeshCrds,
 } from '../meshCrds';
 import { waitFor } from '../waitFor';
-import { NAMESPACES, ensureNamespace } from './common';
+import { DEPLOYMENTS, NAMESPACES, ensureNamespace } from './common';
 import { startOssm2Controller } from './ossm2';
 import { startWorkloadsController } from './workloads';
 
@@ -198,6 +198,49 @@ describe('OSSM 2 operator', () => {
       pendingMembers: ['shared'],
     });
     expect(memberOf('shared')).toBe('istio-system');
+  });
+
+  it('keeps a version update paused while a component cannot roll out', async () => {
+    store.create(SERVICE_MESH_CONTROL_PLANES, smcp('istio-system'));
+    const status = () =>
+      (store.get(SERVICE_MESH_CONTROL_PLANES, 'istio-system', 'basic')
+        ?.status ?? {}) as {
+        chartVersion?: string;
+        annotations?: { readyComponentCount?: string };
+        conditions?: Array<{ type: string; reason?: string; message?: string }>;
+      };
+    const reconciled = () =>
+      status().conditions?.find(c => c.type === 'Reconciled');
+    await waitFor(() => status().annotations?.readyComponentCount === '6/6');
+    // istiod scaled down by hand: the operator leaves the scale alone.
+    const istiod = store.get(DEPLOYMENTS, 'istio-system', 'istiod-basic')!;
+    store.update(DEPLOYMENTS, {
+      ...istiod,
+      spec: { ...(istiod.spec as object), replicas: 0 },
+    });
+    const current = store.get(
+      SERVICE_MESH_CONTROL_PLANES,
+      'istio-system',
+      'basic',
+    )!;
+    store.update(SERVICE_MESH_CONTROL_PLANES, {
+      ...current,
+      spec: { ...(current.spec as object), version: 'v2.6' },
+    });
+    await waitFor(() => status().annotations?.readyComponentCount === '5/6');
+    expect(reconciled()).toMatchObject({
+      reason: 'PausingUpdate',
+      message: 'Paused until istiod-basic becomes ready',
+    });
+    expect(status().chartVersion).toBe('2.5.2');
+
+    const scaled = store.get(DEPLOYMENTS, 'istio-system', 'istiod-basic')!;
+    store.update(DEPLOYMENTS, {
+      ...scaled,
+      spec: { ...(scaled.spec as object), replicas: 1 },
+    });
+    await waitFor(() => reconciled()?.reason === 'UpdateSuccessful');
+    expect(status().chartVersion).toBe('2.6.5');
   });
 
   it('reports the control plane ready once its components are', async () => {

@@ -3,6 +3,7 @@ import { KubeObject } from '../../apiserver/types';
 import {
   Condition,
   DEPLOYMENTS,
+  EventRecorder,
   MANAGED_BY_LABEL,
   condition,
   deleteIfExists,
@@ -46,6 +47,39 @@ function componentNames(smcp: KubeObject): string[] {
 }
 
 /**
+ * Whether a component's Deployment has rolled out: its latest template is
+ * observed, every replica runs it, and they are ready (none left over from
+ * the previous template). A Deployment scaled to zero is not ready.
+ */
+function rolledOut(deployment: KubeObject | undefined): boolean {
+  if (!deployment) return false;
+  const wanted = (deployment.spec as { replicas?: number })?.replicas ?? 1;
+  const status = (deployment.status ?? {}) as {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+  };
+  const ready = status.readyReplicas ?? 0;
+  return (
+    ready > 0 &&
+    status.observedGeneration === deployment.metadata.generation &&
+    status.updatedReplicas === wanted &&
+    status.replicas === wanted &&
+    ready >= wanted
+  );
+}
+
+/** What the operator last finished installing, as its status records it. */
+interface ControlPlaneStatus {
+  conditions?: Condition[];
+  observedGeneration?: number;
+  chartVersion?: string;
+  operatorVersion?: string;
+  appliedSpec?: SmcpSpec;
+}
+
+/**
  * The istiod revision an SMCP installs: named after the SMCP, Red Hat
  * images of its chart version, Maistra's member-of webhook and opt-in
  * injection.
@@ -73,10 +107,15 @@ function controlPlaneRevision(
 /**
  * ServiceMeshControlPlane → istiod, the ingress and egress gateways, the
  * add-ons with their Routes, and a status counting ready components. A
- * deleted SMCP takes them away.
+ * changed spec (a new `spec.version`, say) rolls the components in place:
+ * the update is Reconciled only once every component has rolled out, and
+ * until then the status keeps the versions it had (`chartVersion`,
+ * `observedGeneration`), as the operator's does. A deleted SMCP takes its
+ * components away.
  */
 export function controlPlaneController(ctx: Ossm2Context) {
   const { api, queue, options } = ctx;
+  const events = new EventRecorder(api, 'servicemeshcontrolplane-controller');
 
   const applyGateways = (revision: ControlPlaneRevision) => {
     const owner = revision.ownerReferences;
@@ -168,17 +207,34 @@ export function controlPlaneController(ctx: Ossm2Context) {
     );
 
     const components = componentNames(smcp);
-    const ready = components.filter(component => {
-      const deployment = api.get(DEPLOYMENTS, ns, component);
-      const status = (deployment?.status ?? {}) as { readyReplicas?: number };
-      return (status.readyReplicas ?? 0) > 0;
-    });
+    const ready = components.filter(component =>
+      rolledOut(api.get(DEPLOYMENTS, ns, component)),
+    );
     const unready = components.filter(c => !ready.includes(c));
-    const previous = (smcp.status ?? {}) as { conditions?: Condition[] };
+    const previous = (smcp.status ?? {}) as ControlPlaneStatus;
+    const generation = smcp.metadata.generation;
+    const updating =
+      previous.observedGeneration !== undefined &&
+      previous.observedGeneration !== generation;
+    const paused = updating && unready.length > 0;
+    const reconciled = reconciledCondition(previous, chart, unready, updating);
+    const wasPaused =
+      previous.conditions?.find(c => c.type === 'Reconciled')?.status ===
+      'False';
+    if (updating && !paused) {
+      events.record(smcp, 'Normal', 'Updated', reconciled.message!);
+    } else if (paused && !wasPaused) {
+      events.record(
+        smcp,
+        'Normal',
+        'Updating',
+        `Updating mesh from generation ${previous.observedGeneration} to generation ${generation}`,
+      );
+    }
     writeStatus(api, SERVICE_MESH_CONTROL_PLANES, smcp, {
-      observedGeneration: smcp.metadata.generation,
-      operatorVersion: `${chart}-1.el8`,
-      chartVersion: chart,
+      observedGeneration: paused ? previous.observedGeneration : generation,
+      operatorVersion: paused ? previous.operatorVersion : `${chart}-1.el8`,
+      chartVersion: paused ? previous.chartVersion : chart,
       annotations: {
         readyComponentCount: `${ready.length}/${components.length}`,
       },
@@ -189,12 +245,7 @@ export function controlPlaneController(ctx: Ossm2Context) {
           reason: 'InstallSuccessful',
           message: 'Successfully installed all mesh components',
         }),
-        condition(previous.conditions, {
-          type: 'Reconciled',
-          status: 'True',
-          reason: 'InstallSuccessful',
-          message: 'Successfully installed all mesh components',
-        }),
+        condition(previous.conditions, reconciled),
         condition(
           previous.conditions,
           unready.length === 0
@@ -217,7 +268,48 @@ export function controlPlaneController(ctx: Ossm2Context) {
       readiness: {
         components: { pending: [], ready, unready },
       },
-      appliedSpec: { ...spec, version: spec.version ?? 'v2.5' },
+      appliedSpec: paused
+        ? previous.appliedSpec
+        : { ...spec, version: spec.version ?? 'v2.5' },
     });
+  };
+}
+
+/**
+ * The Reconciled condition: installed at once; an update paused until
+ * every component has rolled out, then successful.
+ */
+function reconciledCondition(
+  previous: ControlPlaneStatus,
+  chart: string,
+  unready: string[],
+  updating: boolean,
+): Omit<Condition, 'lastTransitionTime'> {
+  const last = previous.conditions?.find(c => c.type === 'Reconciled');
+  if (!updating) {
+    // A finished update stays reported as such.
+    if (last?.status === 'True') return last;
+    return {
+      type: 'Reconciled',
+      status: 'True',
+      reason: 'InstallSuccessful',
+      message: 'Successfully installed all mesh components',
+    };
+  }
+  if (unready.length > 0) {
+    return {
+      type: 'Reconciled',
+      status: 'False',
+      reason: 'PausingUpdate',
+      message: `Paused until ${unready[0]} becomes ready`,
+    };
+  }
+  return {
+    type: 'Reconciled',
+    status: 'True',
+    reason: 'UpdateSuccessful',
+    message: `Successfully updated from version ${
+      previous.chartVersion ?? chart
+    } to version ${chart}`,
   };
 }
