@@ -24,6 +24,12 @@ export interface ScenarioOptions {
   /** `scale` only: pods per namespace, default 20. */
   podsPerNamespace?: number;
   /**
+   * `scale` only: install revisions 1-23-1 and 1-24-3 with the tags of
+   * `istio-revisions` and put every namespace on 1-23-1 (even ones through
+   * the `prod-stable` tag, odd ones by name), so that all can be upgraded.
+   */
+  canaryRevisions?: boolean;
+  /**
    * `sail` only: the Istio's `inactiveRevisionDeletionGracePeriodSeconds`,
    * how long an unused old revision stays; default 30, as the operator's.
    */

@@ -1,52 +1,16 @@
-import { ClusterStore } from '../apiserver/ClusterStore';
 import { DEPLOYMENTS, EVENTS, MUTATING_WEBHOOKS } from '../controllers/common';
 import { deleteControlPlaneRevision } from '../controllers/istiod';
 import { isPodReady } from '../controllers/workloads';
 import { waitFor } from '../waitFor';
 import { deployApp, rolledOut } from './apps';
 import {
+  moveTag,
   podsIn,
   proxiesIn,
   relabel,
   restartAndRollOut,
   useScenario,
 } from './__testUtils__/clusterChecks';
-
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/**
- * `istioctl tag set <tag> --revision <revision> --overwrite` as the backend
- * writes it: a JSON Patch of the tag's webhook configuration (its
- * `istio.io/rev` label and the istiod service of each webhook).
- */
-function moveTag(store: ClusterStore, tag: string, revision: string) {
-  const name = `istio-revision-tag-${tag}`;
-  const config = store.get(MUTATING_WEBHOOKS, undefined, name)!;
-  const webhooks = config.webhooks as unknown[];
-  store.patch(
-    MUTATING_WEBHOOKS,
-    undefined,
-    name,
-    'application/json-patch+json',
-    [
-      {
-        op: 'test',
-        path: `/metadata/labels/${escape('istio.io/rev')}`,
-        value: config.metadata.labels!['istio.io/rev'],
-      },
-      {
-        op: 'replace',
-        path: `/metadata/labels/${escape('istio.io/rev')}`,
-        value: revision,
-      },
-      ...webhooks.map((_, index) => ({
-        op: 'replace',
-        path: `/webhooks/${index}/clientConfig/service/name`,
-        value: `istiod-${revision}`,
-      })),
-    ],
-  );
-}
 
 const ON_OLD = ['1-23-1', 'docker.io/istio/proxyv2:1.23.1'];
 const ON_NEW = ['1-24-3', 'docker.io/istio/proxyv2:1.24.3'];

@@ -3,6 +3,7 @@ import { combineStops, ensureNamespace } from '../controllers/common';
 import { startInjectionController } from '../controllers/injection';
 import {
   ControlPlaneRevision,
+  RevisionTag,
   startIstiodController,
 } from '../controllers/istiod';
 import { applyObservabilityAddons } from '../controllers/observability';
@@ -18,9 +19,17 @@ import {
   rolledOut,
 } from './apps';
 
-const revisions: ControlPlaneRevision[] = [
+/** The revisions installed side by side, the older first. */
+export const upstreamRevisions: ControlPlaneRevision[] = [
   { namespace: 'istio-system', revision: '1-23-1', version: '1.23.1' },
   { namespace: 'istio-system', revision: '1-24-3', version: '1.24.3' },
+];
+
+/** `default` and `prod-stable` on the older revision, `prod-canary` on the newer. */
+export const upstreamTags: RevisionTag[] = [
+  { tag: 'default', revision: '1-23-1', namespace: 'istio-system' },
+  { tag: 'prod-stable', revision: '1-23-1', namespace: 'istio-system' },
+  { tag: 'prod-canary', revision: '1-24-3', namespace: 'istio-system' },
 ];
 
 const app = (
@@ -107,12 +116,8 @@ async function setup(
     startPodMetricsController(api),
     startInjectionController(api, { faults: options.faults }),
     startIstiodController(api, {
-      revisions,
-      tags: [
-        { tag: 'default', revision: '1-23-1', namespace: 'istio-system' },
-        { tag: 'prod-stable', revision: '1-23-1', namespace: 'istio-system' },
-        { tag: 'prod-canary', revision: '1-24-3', namespace: 'istio-system' },
-      ],
+      revisions: upstreamRevisions,
+      tags: upstreamTags,
     }),
   ]);
   applyObservabilityAddons(api, {
@@ -121,7 +126,7 @@ async function setup(
     exposure: 'ingress',
   });
   await Promise.all(
-    revisions.map(rev => istiodReady(api, rev.namespace, rev.revision)),
+    upstreamRevisions.map(rev => istiodReady(api, rev.namespace, rev.revision)),
   );
   for (const def of istioApps) deployApp(api, def);
   await rolledOut(

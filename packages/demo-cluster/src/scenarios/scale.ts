@@ -6,9 +6,37 @@ import { isPodReady, startWorkloadsController } from '../controllers/workloads';
 import { crdsOfGroups, installMeshCrds } from '../meshCrds';
 import { waitFor } from '../waitFor';
 import { Scenario, ScenarioOptions, deployApp, istiodReady } from './apps';
+import { upstreamRevisions, upstreamTags } from './istioRevisions';
 
 export function scaleNamespaceName(index: number): string {
   return `scale-${String(index + 1).padStart(4, '0')}`;
+}
+
+/**
+ * The control plane and namespace labels of a scale run: one default
+ * revision with every other namespace injected; or, for an upgrade of every
+ * namespace, the revisions and tags of `istio-revisions`, with every
+ * namespace on 1-23-1, the even ones through the `prod-stable` tag and the
+ * odd ones by revision name.
+ */
+function controlPlaneOf(canary: boolean) {
+  if (!canary) {
+    return {
+      revisions: [
+        { namespace: 'istio-system', revision: 'default', version: '1.24.3' },
+      ],
+      tags: [],
+      namespaceLabels: (i: number): Record<string, string> =>
+        i % 2 === 0 ? { 'istio-injection': 'enabled' } : {},
+    };
+  }
+  return {
+    revisions: upstreamRevisions,
+    tags: upstreamTags,
+    namespaceLabels: (i: number): Record<string, string> => ({
+      'istio.io/rev': i % 2 === 0 ? 'prod-stable' : '1-23-1',
+    }),
+  };
 }
 
 async function setup(
@@ -18,6 +46,7 @@ async function setup(
   const namespaces = options.namespaces ?? 500;
   const podsPerNamespace = options.podsPerNamespace ?? 20;
   const expected = namespaces * podsPerNamespace;
+  const controlPlane = controlPlaneOf(options.canaryRevisions ?? false);
   installMeshCrds(
     api,
     crdsOfGroups('networking.istio.io', 'security.istio.io'),
@@ -46,21 +75,20 @@ async function setup(
       faults: options.faults,
     }),
     startInjectionController(api, { faults: options.faults }),
-    startIstiodController(api, {
-      revisions: [
-        { namespace: 'istio-system', revision: 'default', version: '1.24.3' },
-      ],
-    }),
+    startIstiodController(api, controlPlane),
   ]);
-  await istiodReady(api, 'istio-system', 'default');
+  await Promise.all(
+    controlPlane.revisions.map(rev =>
+      istiodReady(api, rev.namespace, rev.revision),
+    ),
+  );
 
   const frontend = Math.ceil(podsPerNamespace / 2);
   for (let i = 0; i < namespaces; i++) {
     const namespace = scaleNamespaceName(i);
     deployApp(api, {
       namespace,
-      // Every other namespace is in the mesh, so both paths are exercised.
-      namespaceLabels: i % 2 === 0 ? { 'istio-injection': 'enabled' } : {},
+      namespaceLabels: controlPlane.namespaceLabels(i),
       component: `scale-app-${String(i + 1).padStart(4, '0')}`,
       workloads: [
         {
@@ -104,7 +132,7 @@ async function setup(
 
 export const scaleScenario: Scenario = {
   description:
-    'N namespaces × M pods (default 500 × 20 = 10,000) on one upstream istiod, half of the namespaces injected',
+    'N namespaces × M pods (default 500 × 20 = 10,000) on one upstream istiod, half of the namespaces injected; with canaryRevisions, every namespace on revision 1-23-1 (half through the prod-stable tag, half by name) beside 1-24-3, ready to upgrade',
   components: [
     {
       component: 'scale-app-0001',

@@ -1,7 +1,12 @@
 import { RealSchemaValidator } from '../../__testUtils__/crdSchemas';
 import { ClusterStore } from '../../apiserver/ClusterStore';
 import { KubeObject } from '../../apiserver/types';
-import { NAMESPACES, PODS, ensureNamespace } from '../../controllers/common';
+import {
+  MUTATING_WEBHOOKS,
+  NAMESPACES,
+  PODS,
+  ensureNamespace,
+} from '../../controllers/common';
 import { waitFor } from '../../waitFor';
 import { ScenarioOptions, restartDeployments, rolledOut } from '../apps';
 import { scenarios } from '../index';
@@ -121,3 +126,39 @@ export async function restartAndRollOut(
 /** Each pod's injected revision and proxy image. */
 export const proxiesIn = (store: ClusterStore, namespace: string) =>
   podsIn(store, namespace).map(p => [injectedRevision(p), proxyImage(p)]);
+
+const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * `istioctl tag set <tag> --revision <revision> --overwrite` as the backend
+ * writes it: a JSON Patch of the tag's webhook configuration (its
+ * `istio.io/rev` label and the istiod service of each webhook).
+ */
+export function moveTag(store: ClusterStore, tag: string, revision: string) {
+  const name = `istio-revision-tag-${tag}`;
+  const config = store.get(MUTATING_WEBHOOKS, undefined, name)!;
+  const webhooks = config.webhooks as unknown[];
+  store.patch(
+    MUTATING_WEBHOOKS,
+    undefined,
+    name,
+    'application/json-patch+json',
+    [
+      {
+        op: 'test',
+        path: `/metadata/labels/${escape('istio.io/rev')}`,
+        value: config.metadata.labels!['istio.io/rev'],
+      },
+      {
+        op: 'replace',
+        path: `/metadata/labels/${escape('istio.io/rev')}`,
+        value: revision,
+      },
+      ...webhooks.map((_, index) => ({
+        op: 'replace',
+        path: `/webhooks/${index}/clientConfig/service/name`,
+        value: `istiod-${revision}`,
+      })),
+    ],
+  );
+}
