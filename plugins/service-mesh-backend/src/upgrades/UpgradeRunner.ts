@@ -21,6 +21,14 @@ import type {
 import { executeStep, isWriteStep } from './executeStep';
 import type { UpgradeClusters } from './UpgradeClusters';
 
+/** Phases in which every step not asked for any more is made (ended ones: all of them). */
+const RECOVERABLE_PHASES = [
+  'Running',
+  'RollingBack',
+  'Succeeded',
+  'RolledBack',
+];
+
 export interface UpgradeRunnerOptions {
   store: MeshUpgradeStore;
   recorder: UpgradeRecorder;
@@ -52,13 +60,20 @@ export class UpgradeRunner {
   private readonly leaseMs: number;
   private readonly held = new Map<
     string,
-    { cluster: string; renewedAt: number; seenChanges: number }
+    {
+      cluster: string;
+      renewedAt: number;
+      seenChanges: number;
+      /** Just claimed: steps interrupted under an earlier holder are checked first. */
+      recover: boolean;
+    }
   >();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private lastPass = 0;
   private woken = true;
-  private stopped = true;
+  /** Set by stop(): no new pass starts, and a pass in progress ends after its step. */
+  private stopping = false;
 
   constructor(private readonly options: UpgradeRunnerOptions) {
     this.instanceId = options.instanceId ?? `service-mesh-${randomUUID()}`;
@@ -66,16 +81,17 @@ export class UpgradeRunner {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.timer) return;
+    this.stopping = false;
     this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 100);
     this.timer.unref?.();
   }
 
   /** Stops after the step in progress, and releases every claim so another instance can take over at once. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.running;
     for (const upgradeId of this.held.keys()) {
       await this.options.store
@@ -91,7 +107,7 @@ export class UpgradeRunner {
   }
 
   private poll() {
-    if (this.running || this.stopped) return;
+    if (this.running || this.stopping) return;
     const due =
       this.woken ||
       Date.now() - this.lastPass >= (this.options.tickMs ?? 1_000) ||
@@ -114,7 +130,7 @@ export class UpgradeRunner {
     this.lastPass = Date.now();
     await this.claimAvailable();
     for (const [id, holding] of [...this.held]) {
-      if (this.stopped) return;
+      if (this.stopping) return;
       holding.seenChanges = this.changesOf(holding.cluster);
       if (!(await this.renewIfDue(id))) continue;
       try {
@@ -147,6 +163,7 @@ export class UpgradeRunner {
         cluster: claimed.cluster,
         renewedAt: Date.now(),
         seenChanges: -1,
+        recover: true,
       });
     }
   }
@@ -188,6 +205,7 @@ export class UpgradeRunner {
     const { store, clusters } = this.options;
     const now = this.options.now ?? (() => new Date());
     for (let i = 0; i < (this.options.stepsPerPass ?? 25); i++) {
+      if (this.stopping) return;
       let stored: StoredMeshUpgrade;
       try {
         stored = await store.get(id);
@@ -209,7 +227,15 @@ export class UpgradeRunner {
         advanceUpgrade(stored.state, snapshot, now()),
       );
       if (!advanced) return;
-      const step = nextSteps(advanced.state, snapshot).find(isWriteStep);
+      const steps = nextSteps(advanced.state, snapshot).filter(isWriteStep);
+      if (this.held.get(id)?.recover) {
+        await this.recoverInterrupted(advanced, steps);
+      }
+      if (!ACTIVE_UPGRADE_PHASES.has(advanced.phase)) {
+        await this.letGo(id);
+        return;
+      }
+      const step = steps[0];
       if (!step) return;
       if (!(await this.renewIfDue(id))) return;
       const outcome = await executeStep({
@@ -258,6 +284,38 @@ export class UpgradeRunner {
       }
       throw error;
     }
+  }
+
+  /**
+   * After a takeover: steps the previous holder recorded started but not
+   * done. One the cluster no longer asks for was made before the crash, and
+   * is recorded done without acting again; the others run again, re-reading
+   * their object first.
+   */
+  private async recoverInterrupted(
+    upgrade: StoredMeshUpgrade,
+    wanted: UpgradeStep[],
+  ) {
+    // Only where the steps left to do are known: a paused upgrade asks for none.
+    if (!RECOVERABLE_PHASES.includes(upgrade.phase)) return;
+    const holding = this.held.get(upgrade.id);
+    const interrupted = (await this.options.store.listSteps(upgrade.id)).filter(
+      s => s.status === 'started' && !wanted.some(w => w.key === s.stepKey),
+    );
+    for (const step of interrupted) {
+      const ref = {
+        upgradeId: upgrade.id,
+        stepKey: step.stepKey,
+        instanceId: this.instanceId,
+      };
+      // Started once more, then done: its attempts count the interrupted one.
+      await this.options.store.recordStepStarted(ref);
+      await this.options.store.recordStepDone({
+        ...ref,
+        result: { wrote: 'before an interruption; the cluster shows it made' },
+      });
+    }
+    if (holding) holding.recover = false;
   }
 
   private async letGo(id: string) {
