@@ -92,6 +92,45 @@ describe('RevisionBased upgrade on scenario sail', () => {
     ]);
   });
 
+  it('repoints a tag that names an IstioRevision when its targetRef is patched', async () => {
+    const tagRevision = () =>
+      store.get(MUTATING_WEBHOOKS, undefined, 'istio-revision-tag-prod-stable')
+        ?.metadata.labels?.['istio.io/rev'];
+    store.create(ISTIO_REVISION_TAGS, {
+      apiVersion: 'sailoperator.io/v1',
+      kind: 'IstioRevisionTag',
+      metadata: { name: 'prod-stable' },
+      spec: { targetRef: { kind: 'IstioRevision', name: 'default-v1-24-3' } },
+    });
+    await waitFor(() => tagRevision() === 'default-v1-24-3');
+    // The JSON Patch the backend's Sail adapter writes for a tag on a revision.
+    store.patch(
+      ISTIO_REVISION_TAGS,
+      undefined,
+      'prod-stable',
+      'application/json-patch+json',
+      [
+        {
+          op: 'test',
+          path: '/spec/targetRef',
+          value: { kind: 'IstioRevision', name: 'default-v1-24-3' },
+        },
+        {
+          op: 'replace',
+          path: '/spec/targetRef',
+          value: { kind: 'IstioRevision', name: 'default-v1-25-2' },
+        },
+      ],
+    );
+    await waitFor(() => tagRevision() === 'default-v1-25-2');
+    expect(
+      store.get(ISTIO_REVISION_TAGS, undefined, 'prod-stable')?.status,
+    ).toMatchObject({
+      istioRevision: 'default-v1-25-2',
+      istiodNamespace: 'istio-system',
+    });
+  });
+
   it('keeps an unused old revision for the grace period, then removes it', async () => {
     const onNew = ['default-v1-25-2', 'docker.io/istio/proxyv2:1.25.2'];
     await restartAndRollOut(store, 'storefront');
