@@ -1,3 +1,4 @@
+import { ACTIVE_PHASES } from '../domain/upgrades/machine';
 import type {
   UpgradePhase,
   UpgradePlan,
@@ -27,12 +28,9 @@ export type MeshUpgradeDocuments = {
  * The phases in which an upgrade holds its control plane: at most one upgrade
  * per control plane is in one of them, and only these are run (claimed).
  */
-export const ACTIVE_UPGRADE_PHASES: ReadonlySet<UpgradePhase> = new Set([
-  'Running',
-  'WaitingForPromotion',
-  'Paused',
-  'RollingBack',
-]);
+export const ACTIVE_UPGRADE_PHASES: ReadonlySet<UpgradePhase> = new Set(
+  ACTIVE_PHASES,
+);
 
 /** The backend instance running an upgrade, until its lease expires. */
 export type UpgradeClaim = {

@@ -42,6 +42,12 @@ export interface OperationCaller {
   cluster: string;
 }
 
+/** Refusals that mean the request itself is wrong (400), not the upgrade's phase (409). */
+const BAD_OPERATION_CODES = [
+  'SM-UPGRADE-UNKNOWN-OPERATION',
+  'SM-UPGRADE-SKIP-REASON',
+];
+
 /** Attempts at an operation when the runner changes the upgrade meanwhile. */
 const OPERATION_ATTEMPTS = 5;
 
@@ -168,7 +174,10 @@ export class UpgradeService {
         actor: caller.actor,
       });
       if (!transition.ok) {
-        throw new ConflictError(`${transition.message} [${transition.code}]`);
+        const message = `${transition.message} [${transition.code}]`;
+        throw BAD_OPERATION_CODES.includes(transition.code)
+          ? new InputError(message)
+          : new ConflictError(message);
       }
       try {
         const saved = await this.options.recorder.save(stored, transition);

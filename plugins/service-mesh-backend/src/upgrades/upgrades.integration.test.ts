@@ -23,6 +23,14 @@ const WEBHOOKS = {
 const MOVED = ['catalog', 'search'];
 const ACTOR = 'user:default/guest';
 
+/** The sorted proxies of the moved namespaces' two pods each, as `proxies()` lists them. */
+const podsOn = (catalog: string, search: string) => [
+  `catalog:${catalog}`,
+  `catalog:${catalog}`,
+  `search:${search}`,
+  `search:${search}`,
+];
+
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /**
@@ -130,12 +138,7 @@ describe('upgrades on upstream Istio (istio-revisions)', () => {
     expect(created.phase).toBe('Running');
     await waitForPhase(created.id, 'Succeeded');
 
-    expect(proxies()).toEqual([
-      'catalog:1-24-3',
-      'catalog:1-24-3',
-      'search:1-24-3',
-      'search:1-24-3',
-    ]);
+    expect(proxies()).toEqual(podsOn('1-24-3', '1-24-3'));
     expect(tagRevision('prod-stable')).toBe('1-24-3');
     expect(tagRevision('default')).toBe('1-24-3');
     expect(labels().catalog).toMatchObject({ 'istio.io/rev': '1-24-3' });
@@ -179,12 +182,7 @@ describe('upgrades on upstream Istio (istio-revisions)', () => {
   it('waits for promotion after the canary, pauses and resumes', async () => {
     const created = await upgrades.service.create(request(), ACTOR);
     await waitForPhase(created.id, 'WaitingForPromotion');
-    expect(proxies()).toEqual([
-      'catalog:1-24-3',
-      'catalog:1-24-3',
-      'search:1-23-1',
-      'search:1-23-1',
-    ]);
+    expect(proxies()).toEqual(podsOn('1-24-3', '1-23-1'));
     const caller = { actor: ACTOR, cluster: CLUSTER };
     const paused = await upgrades.service.operate(
       created.id,
@@ -211,12 +209,7 @@ describe('upgrades on upstream Istio (istio-revisions)', () => {
     expect(resumed.phase).toBe('WaitingForPromotion');
     await upgrades.service.operate(created.id, { type: 'promote' }, caller);
     await waitForPhase(created.id, 'Succeeded');
-    expect(proxies()).toEqual([
-      'catalog:1-24-3',
-      'catalog:1-24-3',
-      'search:1-24-3',
-      'search:1-24-3',
-    ]);
+    expect(proxies()).toEqual(podsOn('1-24-3', '1-24-3'));
     await expect(
       upgrades.service.operate(created.id, { type: 'resume' }, caller),
     ).rejects.toMatchObject({
@@ -235,6 +228,49 @@ describe('upgrades on upstream Istio (istio-revisions)', () => {
     ]);
   });
 
+  it('pauses on a failed gate with the reason, and goes on after a retry once the fault is cleared', async () => {
+    demo.clusters[CLUSTER].faults.breakWorkload({
+      namespace: 'catalog',
+      name: 'catalog-service',
+      mode: 'crashLoop',
+    });
+    const created = await upgrades.service.create(
+      request({ pauseAfterCanary: false, readinessDeadlineSeconds: 3 }),
+      ACTOR,
+    );
+    await waitForPhase(created.id, 'Paused');
+    const paused = await upgrades.service.get(created.id);
+    expect(paused.reason).toMatch(
+      /^Batch 1 failed its gate: .*catalog\/catalog-service: .*CrashLoopBackOff/,
+    );
+    expect(paused.batches.map(b => b.status)).toEqual(['failed', 'pending']);
+    // Nothing after the failed batch ran.
+    expect(tagRevision('default')).toBe('1-23-1');
+    expect(proxies().filter(p => p.startsWith('search:'))).toEqual([
+      'search:1-23-1',
+      'search:1-23-1',
+    ]);
+    const caller = { actor: ACTOR, cluster: CLUSTER };
+    await expect(
+      upgrades.service.operate(created.id, { type: 'resume' }, caller),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/retry it, or skip its failed namespaces/),
+    });
+
+    demo.clusters[CLUSTER].faults.healWorkload({
+      namespace: 'catalog',
+      name: 'catalog-service',
+    });
+    await upgrades.service.operate(created.id, { type: 'retry' }, caller);
+    await waitForPhase(created.id, 'Succeeded');
+    expect(proxies()).toEqual(podsOn('1-24-3', '1-24-3'));
+    const types = (await upgrades.service.events(created.id)).map(e => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(['BatchFailed', 'Retried', 'Succeeded']),
+    );
+  });
+
   it('aborts, leaving every namespace as it stands', async () => {
     const created = await upgrades.service.create(request(), ACTOR);
     await waitForPhase(created.id, 'WaitingForPromotion');
@@ -249,12 +285,7 @@ describe('upgrades on upstream Istio (istio-revisions)', () => {
     await new Promise(resolve => setTimeout(resolve, 1_000));
     expect(labels()).toEqual(standing);
     expect(tagRevision('default')).toBe('1-23-1');
-    expect(proxies()).toEqual([
-      'catalog:1-24-3',
-      'catalog:1-24-3',
-      'search:1-23-1',
-      'search:1-23-1',
-    ]);
+    expect(proxies()).toEqual(podsOn('1-24-3', '1-23-1'));
     expect((await upgrades.store.get(created.id)).claim).toBeUndefined();
   });
 
@@ -270,12 +301,7 @@ describe('upgrades on upstream Istio (istio-revisions)', () => {
     );
     await waitForPhase(created.id, 'RolledBack');
     expect(labels()).toEqual(before);
-    expect(proxies()).toEqual([
-      'catalog:1-23-1',
-      'catalog:1-23-1',
-      'search:1-23-1',
-      'search:1-23-1',
-    ]);
+    expect(proxies()).toEqual(podsOn('1-23-1', '1-23-1'));
     expect(tagRevision('prod-stable')).toBe('1-23-1');
     expect(tagRevision('default')).toBe('1-23-1');
     // Forward once, back once; search was never touched.

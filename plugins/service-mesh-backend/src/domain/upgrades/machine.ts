@@ -26,9 +26,11 @@ export const TERMINAL_PHASES: readonly UpgradePhase[] = [
   'RolledBack',
 ];
 
-/** Phases in which an upgrade holds its control plane: a second one is refused. */
+/**
+ * Phases in which an upgrade holds its control plane: a second one is
+ * refused. Not Planned: a plan never started blocks nobody.
+ */
 export const ACTIVE_PHASES: readonly UpgradePhase[] = [
-  'Planned',
   'Running',
   'WaitingForPromotion',
   'Paused',

@@ -377,7 +377,7 @@ export function nextSteps(
     });
   }
   const nextBatch = track.batches.find(b => b.status === 'pending');
-  if (direction === 'forward' && nextBatch) {
+  if (direction === 'forward' && nextBatch && mayStart(state, nextBatch)) {
     for (const tag of plan.batches[nextBatch.index]?.tagMovesBefore ?? []) {
       const move = plan.tagMoves.find(t => t.tag === tag);
       const step = move && tagStep(context, plan, move, 'forward');
@@ -420,6 +420,23 @@ export function nextSteps(
     }
   }
   return steps;
+}
+
+/**
+ * Whether a pending batch may start once its tags have moved: a slot is
+ * free, no batch failed, and a canary before it has passed. Its tags move
+ * only then, since a moved tag already changes what new pods of its
+ * namespaces get.
+ */
+function mayStart(state: UpgradeState, batch: { index: number }): boolean {
+  const { batches } = currentTrack(state);
+  const running = batches.filter(b => b.status === 'running').length;
+  const canaryFirst = state.plan.batches[0]?.canary && batch.index > 0;
+  return (
+    running < state.request.options.parallelism &&
+    !batches.some(b => b.status === 'failed') &&
+    !(canaryFirst && batches[0]?.status !== 'passed')
+  );
 }
 
 /** "1-23-1 is unused: safe to remove", with what happens next on each flavour. */
