@@ -9,6 +9,11 @@ const LISTS: Record<string, keyof ClusterSnapshot> = {
   ServiceMeshMemberRoll: 'serviceMeshMemberRolls',
   ServiceMeshMember: 'serviceMeshMembers',
   Sidecar: 'sidecars',
+  // Written by upgrades: tags, and the control plane's version.
+  MutatingWebhookConfiguration: 'mutatingWebhookConfigurations',
+  Istio: 'istios',
+  IstioRevisionTag: 'istioRevisionTags',
+  ServiceMeshControlPlane: 'serviceMeshControlPlanes',
 };
 
 /**

@@ -33,6 +33,9 @@ describe.each([
     },
     namespaces: ['customers', 'storefront'],
     proxy: 'default-v1-25-2/1.25.2',
+    canary: 'customers',
+    // customers still runs 1.23.6 proxies: a rollback leaves it on the from-revision.
+    fromProxy: 'default-v1-24-3/1.24.3',
   },
   {
     flavour: 'OSSM 2',
@@ -45,67 +48,96 @@ describe.each([
     },
     namespaces: ['bookinfo', 'inventory', 'orders', 'payments'],
     proxy: 'basic/2.6.5',
+    canary: 'bookinfo',
+    fromProxy: 'basic/2.5.2',
   },
-])('upgrades on $flavour', ({ scenario, request, namespaces, proxy }) => {
-  let demo: RunningDemo;
-  let upgrades: UpgradeHarness;
+])(
+  'upgrades on $flavour',
+  ({ scenario, request, namespaces, proxy, canary, fromProxy }) => {
+    let demo: RunningDemo;
+    let upgrades: UpgradeHarness;
 
-  beforeAll(async () => {
-    demo = await startDemoClusters([scenario]);
-    upgrades = await startUpgrades(demo, databases);
-  });
+    beforeAll(async () => {
+      demo = await startDemoClusters([scenario]);
+      upgrades = await startUpgrades(demo, databases);
+    });
 
-  afterAll(async () => {
-    await upgrades?.stop();
-    await demo?.close();
-  });
+    afterAll(async () => {
+      await upgrades?.stop();
+      await demo?.close();
+    });
 
-  const proxies = () =>
-    namespaces.flatMap(namespace =>
-      (
-        demo.clusters[request.cluster].api.list(PODS, {
-          namespace,
-        }) as unknown as Pod[]
-      )
-        .filter(isActivePod)
-        .map(pod => {
-          const found = podProxy(pod);
-          return found ? `${found.revision}/${found.version}` : 'none';
-        }),
-    );
+    const proxies = () =>
+      namespaces.flatMap(namespace =>
+        (
+          demo.clusters[request.cluster].api.list(PODS, {
+            namespace,
+          }) as unknown as Pod[]
+        )
+          .filter(isActivePod)
+          .map(pod => {
+            const found = podProxy(pod);
+            return found ? `${found.revision}/${found.version}` : 'none';
+          }),
+      );
 
-  it('changes the version, then moves every namespace: every running proxy on the target', async () => {
-    const { force, ...rest } = request;
-    const upgradeRequest = {
-      ...rest,
-      options: {
-        ...DEFAULT_UPGRADE_OPTIONS,
-        pauseAfterCanary: false,
-        readinessDeadlineSeconds: 60,
-        ...(force ? { force } : {}),
-      },
-    } as UpgradeRequest;
-    const created = await upgrades.service.create(
-      upgradeRequest,
-      'user:default/guest',
-    );
-    await waitUntil(async () => {
-      const { phase } = await upgrades.service.get(created.id);
-      if (['Paused', 'Failed'].includes(phase)) {
-        throw new Error(
-          `${phase}: ${(await upgrades.service.get(created.id)).reason}`,
-        );
-      }
-      return phase === 'Succeeded';
-    }, 90_000);
-    expect(new Set(proxies())).toEqual(new Set([proxy]));
-    const events = (await upgrades.service.events(created.id)).map(e => e.type);
-    expect(events).toEqual(
-      expect.arrayContaining([
-        'ControlPlaneUpdated',
-        'BatchPassed',
-        'Succeeded',
-      ]),
-    );
-  });
-});
+    const upgradeRequest = (
+      options: Partial<UpgradeRequest['options']>,
+    ): UpgradeRequest => {
+      const { force, ...rest } = request;
+      return {
+        ...rest,
+        options: {
+          ...DEFAULT_UPGRADE_OPTIONS,
+          readinessDeadlineSeconds: 60,
+          ...(force ? { force } : {}),
+          ...options,
+        },
+      } as UpgradeRequest;
+    };
+    const waitForPhase = (id: string, phase: string) =>
+      waitUntil(async () => {
+        const upgrade = await upgrades.service.get(id);
+        if (['Paused', 'Failed'].includes(upgrade.phase)) {
+          throw new Error(`${upgrade.phase}: ${upgrade.reason}`);
+        }
+        return upgrade.phase === phase;
+      }, 90_000);
+
+    it('rolls back after the canary: the version back, every proxy on the from-revision', async () => {
+      const before = new Set(proxies());
+      const created = await upgrades.service.create(
+        upgradeRequest({ canary: { namespaces: [canary] } }),
+        'user:default/guest',
+      );
+      await waitForPhase(created.id, 'WaitingForPromotion');
+      expect(new Set(proxies())).not.toEqual(before);
+      await upgrades.service.operate(
+        created.id,
+        { type: 'rollback' },
+        { actor: 'user:default/guest', cluster: request.cluster },
+      );
+      await waitForPhase(created.id, 'RolledBack');
+      expect(new Set(proxies())).toEqual(new Set([fromProxy]));
+    });
+
+    it('changes the version, then moves every namespace: every running proxy on the target', async () => {
+      const created = await upgrades.service.create(
+        upgradeRequest({ pauseAfterCanary: false }),
+        'user:default/guest',
+      );
+      await waitForPhase(created.id, 'Succeeded');
+      expect(new Set(proxies())).toEqual(new Set([proxy]));
+      const events = (await upgrades.service.events(created.id)).map(
+        e => e.type,
+      );
+      expect(events).toEqual(
+        expect.arrayContaining([
+          'ControlPlaneUpdated',
+          'BatchPassed',
+          'Succeeded',
+        ]),
+      );
+    });
+  },
+);

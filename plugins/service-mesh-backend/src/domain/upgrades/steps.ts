@@ -161,22 +161,20 @@ export function namespaceWork(
   return { ok: true, steps };
 }
 
-/** The version the control-plane resource has now. */
+/** The `spec.version` the control-plane resource has now, as written there. */
 function resourceVersion(
   snapshot: ClusterSnapshot,
   step: ControlPlaneStep,
 ): string | undefined {
   const { resource } = step;
-  const found =
-    resource.kind === 'Istio'
-      ? snapshot.istios?.find(i => i.metadata.name === resource.name)?.spec
-          .version
-      : snapshot.serviceMeshControlPlanes?.find(
-          s =>
-            s.metadata.name === resource.name &&
-            s.metadata.namespace === resource.namespace,
-        )?.spec?.version;
-  return normalizeVersion(found);
+  return resource.kind === 'Istio'
+    ? snapshot.istios?.find(i => i.metadata.name === resource.name)?.spec
+        .version
+    : snapshot.serviceMeshControlPlanes?.find(
+        s =>
+          s.metadata.name === resource.name &&
+          s.metadata.namespace === resource.namespace,
+      )?.spec?.version;
 }
 
 /** The version step of a direction, and the revision to wait for after it. */
@@ -195,26 +193,26 @@ export function controlPlaneSteps(
       continue;
     }
     const current = resourceVersion(context.snapshot, step);
-    if (current !== normalizeVersion(wantedVersion)) {
-      const operation =
-        direction === 'forward'
-          ? step.operation
-          : {
-              ...step.operation,
-              patch: [
-                {
-                  op: 'test' as const,
-                  path: '/spec/version',
-                  value: step.toVersion,
-                },
-                {
-                  op: 'replace' as const,
-                  path: '/spec/version',
-                  value: wantedVersion,
-                },
-              ],
-              summary: `Set ${step.resource.kind} ${step.resource.name} spec.version back to ${wantedVersion}`,
-            };
+    if (normalizeVersion(current) !== normalizeVersion(wantedVersion)) {
+      // Tested on the version seen now, not the plan's resourceVersion:
+      // the operator updates the resource's status all the time.
+      const operation = {
+        ...step.operation,
+        patch: [
+          ...(current === undefined
+            ? []
+            : [{ op: 'test' as const, path: '/spec/version', value: current }]),
+          {
+            op: current === undefined ? ('add' as const) : ('replace' as const),
+            path: '/spec/version',
+            value: wantedVersion,
+          },
+        ],
+        summary:
+          direction === 'forward'
+            ? step.operation.summary
+            : `Set ${step.resource.kind} ${step.resource.name} spec.version back to ${wantedVersion}`,
+      };
       steps.push({
         key: `${direction === 'forward' ? '' : 'rollback-'}setVersion`,
         type: 'setVersion',
