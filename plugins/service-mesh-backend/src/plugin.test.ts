@@ -66,6 +66,27 @@ describe('serviceMeshPlugin', () => {
           }),
         ],
       });
+
+      // Upgrades: stored in the plugin's database and run by its runner.
+      const created = await request(backend.server)
+        .post('/api/service-mesh/upgrades')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          cluster: 'demo-ossm2',
+          controlPlane: { namespace: 'istio-system' },
+          fromRevision: 'basic',
+          target: { type: 'version', version: 'v2.6' },
+          options: { pauseAfterCanary: false },
+        });
+      expect(created.status).toBe(200);
+      const upgrade = () =>
+        request(backend.server)
+          .get(`/api/service-mesh/upgrades/${created.body.id}`)
+          .set('Authorization', mockCredentials.user.header());
+      await waitUntil(async () => (await upgrade()).body.phase === 'Succeeded');
+      expect((await upgrade()).body.pods).toEqual([
+        { revision: 'basic', version: '2.6.5', pods: expect.any(Number) },
+      ]);
     } finally {
       await backend.stop();
       stopScenario();

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { serviceMeshPermissions } from '@mesh-backstage/plugin-service-mesh-common';
 import { createRouter } from './service/router';
 import {
@@ -11,6 +12,13 @@ import {
 } from './kubernetes/clusterConfig';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { DefaultServiceMeshService } from './service/DefaultServiceMeshService';
+import { KeyedQueue } from './service/KeyedQueue';
+import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
+import type { MeshUpgradeDocuments } from './database/UpgradeStore';
+import { CacheUpgradeClusters } from './upgrades/UpgradeClusters';
+import { UpgradeRecorder } from './upgrades/UpgradeRecorder';
+import { UpgradeRunner } from './upgrades/UpgradeRunner';
+import { UpgradeService } from './upgrades/UpgradeService';
 
 /**
  * The service-mesh backend plugin: mesh status and self-service actions for
@@ -31,7 +39,9 @@ export const serviceMeshPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
         catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
       async init({
         httpRouter,
@@ -42,7 +52,9 @@ export const serviceMeshPlugin = createBackendPlugin({
         config,
         logger,
         lifecycle,
+        database,
         catalog,
+        signals,
       }) {
         permissionsRegistry.addPermissions(serviceMeshPermissions);
         const clusters = new ClusterRegistry(
@@ -50,12 +62,40 @@ export const serviceMeshPlugin = createBackendPlugin({
           logger,
           readClusterRegistryOptions(config),
         );
-        // Caches fill in the background; status reports "not synced" meanwhile.
+        // One set of turns per object written, for actions and upgrades alike.
+        const writeTurns = new KeyedQueue();
+        const serviceMesh = new DefaultServiceMeshService({
+          clusters,
+          logger,
+          writeTurns,
+        });
+        const store = await DatabaseUpgradeStore.create<MeshUpgradeDocuments>({
+          database,
+        });
+        const recorder = new UpgradeRecorder(store, logger, signals);
+        const upgradeClusters = new CacheUpgradeClusters(clusters, writeTurns);
+        const runner = new UpgradeRunner({
+          store,
+          recorder,
+          clusters: upgradeClusters,
+          logger,
+        });
+        const upgrades = new UpgradeService({
+          store,
+          recorder,
+          clusters: upgradeClusters,
+          onChange: () => runner.wake(),
+        });
+        // Caches fill in the background; status reports "not synced"
+        // meanwhile, and the runner waits for them.
         lifecycle.addStartupHook(() => {
           void clusters.start();
+          runner.start();
         });
-        lifecycle.addShutdownHook(() => clusters.stop());
-        const serviceMesh = new DefaultServiceMeshService({ clusters, logger });
+        lifecycle.addShutdownHook(async () => {
+          await runner.stop();
+          clusters.stop();
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -63,6 +103,7 @@ export const serviceMeshPlugin = createBackendPlugin({
             auditor,
             catalog,
             serviceMesh,
+            upgrades,
           }),
         );
       },

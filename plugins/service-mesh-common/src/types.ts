@@ -60,6 +60,12 @@ export type NamespaceMeshStatus = Schemas['NamespaceMeshStatus'];
 export type ClusterMeshStatus = Schemas['ClusterMeshStatus'];
 /** @public */
 export type EntityMeshStatus = Schemas['EntityMeshStatus'];
+/** @public */
+export type MeshOverview = Schemas['MeshOverview'];
+/** @public */
+export type MeshClusterOverview = Schemas['MeshClusterOverview'];
+/** @public */
+export type MeshNamespaceOverview = Schemas['MeshNamespaceOverview'];
 
 /** @public */
 export type MeshActionRequestBase = Schemas['MeshActionRequestBase'];
@@ -77,6 +83,10 @@ export type SwitchRevisionRequest = Schemas['SwitchRevisionRequest'];
 export type RestartRequest = Schemas['RestartRequest'];
 /** @public */
 export type SidecarEgressRequest = Schemas['SidecarEgressRequest'];
+/** @public */
+export type NamespaceProvisionRequest = Schemas['NamespaceProvisionRequest'];
+/** @public */
+export type ControlPlaneList = Schemas['ControlPlaneList'];
 
 /** @public */
 export type JsonPatchOperation = Schemas['JsonPatchOperation'];
@@ -140,3 +150,35 @@ export type ServiceMeshActionResponses = {
     paths[ActionPath<A>]['post']['responses'][200]
   >;
 };
+
+// Canary control-plane upgrades.
+
+/** @public */
+export type UpgradeRequestBody = Schemas['UpgradeRequest'];
+/** @public */
+export type UpgradeOperationRequest = Schemas['UpgradeOperationRequest'];
+/**
+ * The operations people apply to an upgrade.
+ *
+ * @public
+ */
+export type UpgradeOperationName =
+  paths['/upgrades/{upgradeId}/operations/{operation}']['post']['parameters']['path']['operation'];
+/** @public */
+export type UpgradePlanResponse = Schemas['UpgradePlanResponse'];
+/** @public */
+export type UpgradeSummary = Schemas['UpgradeSummary'];
+/** @public */
+export type UpgradeBatch = Schemas['UpgradeBatch'];
+/** @public */
+export type UpgradeDetails = Schemas['UpgradeDetails'];
+/** @public */
+export type UpgradeList = Schemas['UpgradeList'];
+/**
+ * One entry of an upgrade's event history.
+ *
+ * @public
+ */
+export type UpgradeHistoryEvent = Schemas['UpgradeEvent'];
+/** @public */
+export type UpgradeEventList = Schemas['UpgradeEventList'];

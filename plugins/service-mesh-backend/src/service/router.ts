@@ -28,6 +28,8 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { jsonObjectBody } from './requestBody';
 import { retryAfterHeader } from './retryAfterHeader';
 import type { ActionRequest, ServiceMeshService } from './types';
+import { registerUpgradeRoutes } from '../upgrades/routes';
+import type { UpgradeService } from '../upgrades/UpgradeService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -35,6 +37,8 @@ export interface RouterOptions {
   auditor: AuditorService;
   catalog: CatalogService;
   serviceMesh: ServiceMeshService;
+  /** Canary control-plane upgrades; their routes are left out without it. */
+  upgrades?: UpgradeService;
 }
 
 interface EntityParams {
@@ -201,6 +205,10 @@ export async function createRouter(
       );
     },
   );
+
+  if (options.upgrades) {
+    registerUpgradeRoutes(router, { ...options, upgrades: options.upgrades });
+  }
 
   router.use(retryAfterHeader());
   return router;

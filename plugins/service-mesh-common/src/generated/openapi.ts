@@ -151,6 +151,179 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/upgrades': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every upgrade, newest first. Needs `service-mesh.upgrade.read`. */
+    get: operations['listUpgrades'];
+    put?: never;
+    /**
+     * Plan again and start an upgrade. Needs `service-mesh.upgrade.create` (and `.force` with `options.force`).
+     * @description Refused with 409, with nothing stored, when a precheck blocks (unless
+     *     forced) or when the control plane already has an active upgrade.
+     */
+    post: operations['createUpgrade'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/upgrades/plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The dry run of an upgrade; writes nothing. Needs `service-mesh.upgrade.create`.
+     * @description The prechecks and their results, the batches with their namespaces,
+     *     each namespace's label change and restarts, the tag moves, and what
+     *     stays on the old revision and why; from the cluster cache as it is now.
+     */
+    post: operations['planUpgrade'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/upgrades/{upgradeId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One upgrade with its batches, per-namespace state and pods per revision. Needs `service-mesh.upgrade.read`. */
+    get: operations['getUpgrade'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/upgrades/{upgradeId}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The upgrade's event history, oldest first. Needs `service-mesh.upgrade.read`. */
+    get: operations['getUpgradeEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/upgrades/{upgradeId}/operations/{operation}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Pause, resume, promote, retry, skip a namespace, abort or roll back. Needs `service-mesh.upgrade.operate`.
+     * @description Idempotent: repeating an operation that already holds changes
+     *     nothing. An operation that means nothing in the upgrade's phase
+     *     (resuming a Succeeded upgrade) gets 409 with the reason.
+     */
+    post: operations['operateUpgrade'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mesh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The mesh across clusters, per control plane and namespace. Needs `service-mesh.upgrade.read`.
+     * @description For the platform page: every control plane with its revisions and
+     *     tags, and one compact row per namespace (revision or tag, injection,
+     *     pods per proxy revision, restarts needed, warnings, owning entities).
+     *     From the watch-backed caches; owners come from one catalog query for
+     *     entities with Kubernetes annotations, cached briefly.
+     */
+    get: operations['getMeshOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/namespaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create the namespace of a service that is not in the catalog yet.
+     * @description For Software Templates. Creates the namespace only if it does not exist
+     *     (409 otherwise), annotated with the entity ref it is for and who asked
+     *     (`service-mesh.backstage.io/provisioned-for`, `-by`), plus the given
+     *     Deployments and Services that do not exist yet; a repeat by the same
+     *     requester for the same entity changes only what is missing. Until the
+     *     entity is in the catalog, that requester may use the entity routes
+     *     under its ref, with `service-mesh.namespace.create` in place of the
+     *     entity permissions. Needs `service-mesh.namespace.create` (not an
+     *     entity permission: the entity does not exist yet).
+     */
+    post: operations['provisionNamespace'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/control-planes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The control planes of every cluster, with revisions and tags. Needs `service-mesh.namespace.create`.
+     * @description What a new service can be enrolled on (the Software Template's revision
+     *     picker). From the watch-backed caches; lists no namespaces.
+     */
+    get: operations['getControlPlanes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -268,6 +441,37 @@ export interface components {
       workloadSelector?: {
         [key: string]: string;
       };
+    };
+    NamespaceProvisionRequest: {
+      cluster: components['schemas']['ClusterName'];
+      namespace: components['schemas']['KubernetesName'];
+      dryRun?: components['schemas']['DryRun'];
+      /** @description The catalog entity the namespace is for, `kind:namespace/name`. */
+      entityRef: string;
+      /**
+       * @description `apps/v1` Deployments and `v1` Services to create in the namespace;
+       *     existing ones are left as they are.
+       */
+      manifests?: ({
+        apiVersion: string;
+        kind: string;
+        metadata: {
+          name: string;
+          namespace?: string;
+        } & {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      })[];
+    };
+    ControlPlaneList: {
+      clusters: {
+        name: string;
+        reachable: boolean;
+        synced: boolean;
+        controlPlanes: components['schemas']['ControlPlaneInfo'][];
+      }[];
     };
     /** @enum {string} */
     WorkloadKind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -570,6 +774,311 @@ export interface components {
       entityRef: string;
       clusters: components['schemas']['ClusterMeshStatus'][];
     };
+    MeshOverview: {
+      clusters: components['schemas']['MeshClusterOverview'][];
+    };
+    MeshClusterOverview: {
+      name: string;
+      reachable: boolean;
+      error?: string;
+      synced: boolean;
+      /** Format: date-time */
+      dataAsOf?: string;
+      stale?: boolean;
+      /** Format: date-time */
+      staleSince?: string;
+      controlPlanes: components['schemas']['ControlPlaneInfo'][];
+      namespaces: components['schemas']['MeshNamespaceOverview'][];
+    };
+    MeshNamespaceOverview: {
+      name: string;
+      /** @description The control plane serving the namespace, if any. */
+      controlPlane?: {
+        namespace: string;
+        name?: string;
+      };
+      member: boolean;
+      injection: components['schemas']['InjectionInfo'];
+      workloads: number;
+      /** @description Running or pending pods of the namespace's workloads. */
+      pods: number;
+      podsWithoutSidecar: number;
+      /** @description Pods per proxy revision and version. */
+      proxies: components['schemas']['ProxyInfo'][];
+      /** @description Workloads with pods that differ from what a new pod would get. */
+      workloadsToRestart: number;
+      warnings: components['schemas']['MeshWarning'][];
+      /** @description The catalog entities whose Kubernetes annotations map to the namespace. */
+      entityRefs: string[];
+    };
+    /** @description What to upgrade, from which revision to which target, and how. */
+    UpgradeRequest: {
+      cluster: components['schemas']['ClusterName'];
+      controlPlane: {
+        namespace: components['schemas']['KubernetesName'];
+        /** @description The SMCP or Istio resource, when the namespace has several. */
+        name?: components['schemas']['KubernetesName'];
+      };
+      /** @description The revision the data plane runs now, such as `1-23-1` (revision names have no dots). */
+      fromRevision: components['schemas']['KubernetesName'];
+      target: components['schemas']['UpgradeTarget'];
+      options?: components['schemas']['UpgradeOptions'];
+    };
+    /**
+     * @description An installed revision (`{type: revision, revision: 1-24-3}`), or, for
+     *     Sail and OSSM 2, a new control-plane version (`{type: version, version: v1.24.3}`).
+     */
+    UpgradeTarget:
+      | {
+          /** @enum {string} */
+          type: 'revision';
+          revision: components['schemas']['KubernetesName'];
+        }
+      | {
+          /** @enum {string} */
+          type: 'version';
+          version: string;
+        };
+    /** @enum {string} */
+    PrecheckName:
+      | 'targetReady'
+      | 'injectorWebhook'
+      | 'conflictingLabels'
+      | 'proxySkew'
+      | 'validatingWebhook'
+      | 'cniNetworkAttachments';
+    /** @description Every option has a default (batch size 10, one batch at a time, 300 s, pause after the canary). */
+    UpgradeOptions: {
+      canary?: {
+        namespaces?: components['schemas']['KubernetesName'][];
+        tag?: components['schemas']['KubernetesName'];
+      };
+      batchSize?: number;
+      parallelism?: number;
+      readinessDeadlineSeconds?: number;
+      pauseAfterCanary?: boolean;
+      moveTags?: components['schemas']['KubernetesName'][];
+      movePinnedNamespaces?: boolean;
+      /** @description Prechecks to override, all (`true`) or by name; needs `service-mesh.upgrade.force`. */
+      force?: boolean | components['schemas']['PrecheckName'][];
+    };
+    UpgradeOperationRequest: {
+      /** @description The upgrade's cluster; another one is refused, so a stale page cannot act on the wrong cluster. */
+      cluster: components['schemas']['ClusterName'];
+      /** @description The namespace to skip (`skip` only). */
+      namespace?: components['schemas']['KubernetesName'];
+      /** @description Why; required for `skip`. */
+      reason?: string;
+    };
+    UpgradePrecheck: {
+      name: components['schemas']['PrecheckName'];
+      passed: boolean;
+      forced: boolean;
+      blocking: boolean;
+      message: string;
+      details?: string[];
+    };
+    /**
+     * @description The whole plan: prechecks, control-plane changes, batches, each
+     *     namespace's label change (JSON Patch with `test` preconditions) and
+     *     restarts, tag moves, and what stays on the old revision and why.
+     */
+    UpgradePlan: {
+      /** @enum {string} */
+      flavour: 'ossm2' | 'istio' | 'sail';
+      cluster: string;
+      controlPlane: components['schemas']['UpgradeControlPlane'];
+      fromRevision: string;
+      fromVersion?: string;
+      targetRevision: string;
+      targetVersion?: string;
+      canaryLabel?: string;
+      prechecks: components['schemas']['UpgradePrecheck'][];
+      blocked: boolean;
+      controlPlaneSteps: {
+        /** @enum {string} */
+        type: 'setVersion';
+        resource: {
+          apiVersion: string;
+          kind: string;
+          namespace?: string;
+          name: string;
+        };
+        fromVersion?: string;
+        toVersion: string;
+        operation: components['schemas']['KubeOperation'];
+        awaitRevision: string;
+      }[];
+      batches: {
+        index: number;
+        canary: boolean;
+        namespaces: string[];
+        tagMovesBefore: string[];
+      }[];
+      namespaces: components['schemas']['UpgradeNamespacePlan'][];
+      tagMoves: {
+        tag: string;
+        fromRevision: string;
+        toRevision: string;
+        automatic: boolean;
+        operation?: components['schemas']['KubeOperation'];
+        beforeBatch?: number;
+      }[];
+      staying: {
+        namespace: string;
+        workload?: components['schemas']['WorkloadRef'];
+        /** @enum {string} */
+        reason:
+          | 'pinnedByName'
+          | 'tagNotMoved'
+          | 'defaultNotMoved'
+          | 'workloadPinned'
+          | 'notInPlan';
+        message: string;
+      }[];
+    };
+    UpgradeControlPlane: {
+      namespace: string;
+      name?: string;
+    };
+    InjectionLabels: {
+      'istio-injection'?: string;
+      'istio.io/rev'?: string;
+    };
+    UpgradeNamespacePlan: {
+      namespace: string;
+      batch: number;
+      /** @enum {string} */
+      move: 'relabel' | 'followsTag' | 'restartOnly';
+      tag?: string;
+      previousLabels: components['schemas']['InjectionLabels'];
+      targetLabels: components['schemas']['InjectionLabels'];
+      labelChange?: components['schemas']['KubeOperation'];
+      restarts: {
+        workload: components['schemas']['WorkloadRef'];
+        pods: string[];
+      }[];
+      optedOut: components['schemas']['WorkloadRef'][];
+    };
+    UpgradePlanResponse: {
+      /** @enum {boolean} */
+      dryRun: true;
+      plan: components['schemas']['UpgradePlan'];
+    };
+    /** @enum {string} */
+    UpgradePhase:
+      | 'Planned'
+      | 'Running'
+      | 'WaitingForPromotion'
+      | 'Paused'
+      | 'Succeeded'
+      | 'Aborted'
+      | 'RollingBack'
+      | 'RolledBack'
+      | 'Failed';
+    /** @enum {string} */
+    UpgradeNamespaceStatus:
+      | 'pending'
+      | 'migrating'
+      | 'waitingForGate'
+      | 'done'
+      | 'failed'
+      | 'skipped';
+    UpgradeSummary: {
+      id: string;
+      cluster: string;
+      controlPlane: components['schemas']['UpgradeControlPlane'];
+      /** @enum {string} */
+      flavour: 'ossm2' | 'istio' | 'sail';
+      fromRevision: string;
+      targetRevision: string;
+      targetVersion?: string;
+      phase: components['schemas']['UpgradePhase'];
+      /** @description Why it is Paused, Aborted, Failed or RolledBack; what it found when it Succeeded. */
+      reason?: string;
+      createdBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: date-time */
+      finishedAt?: string;
+      /** @description Bumped by every change; signals carry it. */
+      version: number;
+      progress: {
+        batches: number;
+        batchesPassed: number;
+        /** @description Namespaces per status. */
+        namespaces: {
+          [key: string]: number;
+        };
+      };
+      /** @description The backend instance running it, while it holds the claim. */
+      runner?: {
+        instanceId: string;
+        /** Format: date-time */
+        leaseExpiresAt: string;
+      };
+    };
+    UpgradeBatch: {
+      index: number;
+      canary: boolean;
+      /** @enum {string} */
+      status: 'pending' | 'running' | 'passed' | 'failed';
+      attempt: number;
+      /** Format: date-time */
+      startedAt?: string;
+      /** Format: date-time */
+      finishedAt?: string;
+      failure?: string;
+      tagMovesBefore: string[];
+      namespaces: {
+        namespace: string;
+        status: components['schemas']['UpgradeNamespaceStatus'];
+        attempt: number;
+        touched: boolean;
+        reason?: string;
+      }[];
+    };
+    UpgradeDetails: components['schemas']['UpgradeSummary'] & {
+      request: components['schemas']['UpgradeRequest'];
+      plan: components['schemas']['UpgradePlan'];
+      promoted: boolean;
+      /** @enum {string} */
+      resumePhase?: 'Running' | 'WaitingForPromotion' | 'RollingBack';
+      /** Format: date-time */
+      revisionUnusedAt?: string;
+      batches: components['schemas']['UpgradeBatch'][];
+      rollback?: {
+        /** Format: date-time */
+        startedAt: string;
+        batches: components['schemas']['UpgradeBatch'][];
+      };
+      /** @description Running pods of the upgrade's namespaces per proxy revision, from the cache; absent while the cluster cannot be read. */
+      pods?: {
+        revision: string;
+        version?: string;
+        pods: number;
+      }[];
+    };
+    UpgradeList: {
+      items: components['schemas']['UpgradeSummary'][];
+    };
+    UpgradeEvent: {
+      id: number;
+      /** Format: date-time */
+      at: string;
+      /** @description User entity ref, or the runner. */
+      actor: string;
+      type: string;
+      message: string;
+      batch?: number;
+      namespace?: string;
+      stepKey?: string;
+    };
+    UpgradeEventList: {
+      items: components['schemas']['UpgradeEvent'][];
+    };
   };
   responses: {
     /** @description The planned change, and whether it was applied. */
@@ -602,6 +1111,8 @@ export interface components {
     namespace: string;
     /** @description Entity name (checked by the backend). */
     name: string;
+    /** @description The upgrade's id (a UUID). */
+    upgradeId: string;
   };
   requestBodies: {
     EnrollRequest: {
@@ -632,6 +1143,11 @@ export interface components {
     SidecarEgressRequest: {
       content: {
         'application/json': components['schemas']['SidecarEgressRequest'];
+      };
+    };
+    UpgradeRequest: {
+      content: {
+        'application/json': components['schemas']['UpgradeRequest'];
       };
     };
   };
@@ -835,6 +1351,248 @@ export interface operations {
       404: components['responses']['ErrorResponse'];
       409: components['responses']['ErrorResponse'];
       503: components['responses']['ErrorResponse'];
+    };
+  };
+  listUpgrades: {
+    parameters: {
+      query?: {
+        cluster?: components['schemas']['ClusterName'];
+        /** @description Only upgrades that hold their control plane (true), or only ended ones (false). */
+        active?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The upgrades. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeList'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+    };
+  };
+  createUpgrade: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: components['requestBodies']['UpgradeRequest'];
+    responses: {
+      /** @description The upgrade, started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeDetails'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+      503: components['responses']['ErrorResponse'];
+    };
+  };
+  planUpgrade: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: components['requestBodies']['UpgradeRequest'];
+    responses: {
+      /** @description The plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradePlanResponse'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+      503: components['responses']['ErrorResponse'];
+    };
+  };
+  getUpgrade: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The upgrade's id (a UUID). */
+        upgradeId: components['parameters']['upgradeId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The upgrade. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeDetails'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  getUpgradeEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The upgrade's id (a UUID). */
+        upgradeId: components['parameters']['upgradeId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The events. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeEventList'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  operateUpgrade: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The upgrade's id (a UUID). */
+        upgradeId: components['parameters']['upgradeId'];
+        operation:
+          | 'pause'
+          | 'resume'
+          | 'promote'
+          | 'retry'
+          | 'skip'
+          | 'abort'
+          | 'rollback';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpgradeOperationRequest'];
+      };
+    };
+    responses: {
+      /** @description The upgrade after the operation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeDetails'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  getMeshOverview: {
+    parameters: {
+      query?: {
+        /** @description Only this cluster. */
+        cluster?: components['schemas']['ClusterName'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The mesh overview. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MeshOverview'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  provisionNamespace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceProvisionRequest'];
+      };
+    };
+    responses: {
+      200: components['responses']['MeshActionResponse'];
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+      503: components['responses']['ErrorResponse'];
+    };
+  };
+  getControlPlanes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The control planes per cluster. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ControlPlaneList'];
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
 }

@@ -357,6 +357,383 @@ export const spec = {
         },
       },
     },
+    '/upgrades': {
+      get: {
+        operationId: 'listUpgrades',
+        summary:
+          'Every upgrade, newest first. Needs `service-mesh.upgrade.read`.',
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            schema: {
+              $ref: '#/components/schemas/ClusterName',
+            },
+          },
+          {
+            name: 'active',
+            in: 'query',
+            required: false,
+            description:
+              'Only upgrades that hold their control plane (true), or only ended ones (false).',
+            schema: {
+              type: 'boolean',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The upgrades.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'createUpgrade',
+        summary:
+          'Plan again and start an upgrade. Needs `service-mesh.upgrade.create` (and `.force` with `options.force`).',
+        description:
+          'Refused with 409, with nothing stored, when a precheck blocks (unless\nforced) or when the control plane already has an active upgrade.\n',
+        requestBody: {
+          $ref: '#/components/requestBodies/UpgradeRequest',
+        },
+        responses: {
+          '200': {
+            description: 'The upgrade, started.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeDetails',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/upgrades/plan': {
+      post: {
+        operationId: 'planUpgrade',
+        summary:
+          'The dry run of an upgrade; writes nothing. Needs `service-mesh.upgrade.create`.',
+        description:
+          "The prechecks and their results, the batches with their namespaces,\neach namespace's label change and restarts, the tag moves, and what\nstays on the old revision and why; from the cluster cache as it is now.\n",
+        requestBody: {
+          $ref: '#/components/requestBodies/UpgradeRequest',
+        },
+        responses: {
+          '200': {
+            description: 'The plan.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradePlanResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/upgrades/{upgradeId}': {
+      get: {
+        operationId: 'getUpgrade',
+        summary:
+          'One upgrade with its batches, per-namespace state and pods per revision. Needs `service-mesh.upgrade.read`.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/upgradeId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The upgrade.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeDetails',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/upgrades/{upgradeId}/events': {
+      get: {
+        operationId: 'getUpgradeEvents',
+        summary:
+          "The upgrade's event history, oldest first. Needs `service-mesh.upgrade.read`.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/upgradeId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The events.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeEventList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/upgrades/{upgradeId}/operations/{operation}': {
+      post: {
+        operationId: 'operateUpgrade',
+        summary:
+          'Pause, resume, promote, retry, skip a namespace, abort or roll back. Needs `service-mesh.upgrade.operate`.',
+        description:
+          "Idempotent: repeating an operation that already holds changes\nnothing. An operation that means nothing in the upgrade's phase\n(resuming a Succeeded upgrade) gets 409 with the reason.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/upgradeId',
+          },
+          {
+            name: 'operation',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              enum: [
+                'pause',
+                'resume',
+                'promote',
+                'retry',
+                'skip',
+                'abort',
+                'rollback',
+              ],
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UpgradeOperationRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The upgrade after the operation.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeDetails',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/mesh': {
+      get: {
+        operationId: 'getMeshOverview',
+        summary:
+          'The mesh across clusters, per control plane and namespace. Needs `service-mesh.upgrade.read`.',
+        description:
+          'For the platform page: every control plane with its revisions and\ntags, and one compact row per namespace (revision or tag, injection,\npods per proxy revision, restarts needed, warnings, owning entities).\nFrom the watch-backed caches; owners come from one catalog query for\nentities with Kubernetes annotations, cached briefly.\n',
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            description: 'Only this cluster.',
+            schema: {
+              $ref: '#/components/schemas/ClusterName',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The mesh overview.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/MeshOverview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/namespaces': {
+      post: {
+        operationId: 'provisionNamespace',
+        summary:
+          'Create the namespace of a service that is not in the catalog yet.',
+        description:
+          'For Software Templates. Creates the namespace only if it does not exist\n(409 otherwise), annotated with the entity ref it is for and who asked\n(`service-mesh.backstage.io/provisioned-for`, `-by`), plus the given\nDeployments and Services that do not exist yet; a repeat by the same\nrequester for the same entity changes only what is missing. Until the\nentity is in the catalog, that requester may use the entity routes\nunder its ref, with `service-mesh.namespace.create` in place of the\nentity permissions. Needs `service-mesh.namespace.create` (not an\nentity permission: the entity does not exist yet).\n',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NamespaceProvisionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            $ref: '#/components/responses/MeshActionResponse',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/control-planes': {
+      get: {
+        operationId: 'getControlPlanes',
+        summary:
+          'The control planes of every cluster, with revisions and tags. Needs `service-mesh.namespace.create`.',
+        description:
+          "What a new service can be enrolled on (the Software Template's revision\npicker). From the watch-backed caches; lists no namespaces.\n",
+        responses: {
+          '200': {
+            description: 'The control planes per cluster.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ControlPlaneList',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
@@ -387,6 +764,17 @@ export const spec = {
         description: 'Entity name (checked by the backend).',
         schema: {
           type: 'string',
+        },
+      },
+      upgradeId: {
+        name: 'upgradeId',
+        in: 'path',
+        required: true,
+        description: "The upgrade's id (a UUID).",
+        schema: {
+          type: 'string',
+          pattern:
+            '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
         },
       },
     },
@@ -447,6 +835,16 @@ export const spec = {
           'application/json': {
             schema: {
               $ref: '#/components/schemas/SidecarEgressRequest',
+            },
+          },
+        },
+      },
+      UpgradeRequest: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/UpgradeRequest',
             },
           },
         },
@@ -752,6 +1150,93 @@ export const spec = {
               'Pod labels the Sidecar applies to; namespace-wide when absent. Keys\nand values are checked as Kubernetes checks label keys and values.\n',
             additionalProperties: {
               type: 'string',
+            },
+          },
+        },
+      },
+      NamespaceProvisionRequest: {
+        type: 'object',
+        required: ['cluster', 'namespace', 'entityRef'],
+        additionalProperties: false,
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/ClusterName',
+          },
+          namespace: {
+            $ref: '#/components/schemas/KubernetesName',
+          },
+          dryRun: {
+            $ref: '#/components/schemas/DryRun',
+          },
+          entityRef: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+            description:
+              'The catalog entity the namespace is for, `kind:namespace/name`.',
+          },
+          manifests: {
+            type: 'array',
+            maxItems: 20,
+            description:
+              '`apps/v1` Deployments and `v1` Services to create in the namespace;\nexisting ones are left as they are.\n',
+            items: {
+              type: 'object',
+              required: ['apiVersion', 'kind', 'metadata'],
+              additionalProperties: true,
+              properties: {
+                apiVersion: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                },
+                metadata: {
+                  type: 'object',
+                  required: ['name'],
+                  additionalProperties: true,
+                  properties: {
+                    name: {
+                      type: 'string',
+                    },
+                    namespace: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      ControlPlaneList: {
+        type: 'object',
+        required: ['clusters'],
+        additionalProperties: false,
+        properties: {
+          clusters: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'reachable', 'synced', 'controlPlanes'],
+              additionalProperties: false,
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                reachable: {
+                  type: 'boolean',
+                },
+                synced: {
+                  type: 'boolean',
+                },
+                controlPlanes: {
+                  type: 'array',
+                  items: {
+                    $ref: '#/components/schemas/ControlPlaneInfo',
+                  },
+                },
+              },
             },
           },
         },
@@ -1568,6 +2053,975 @@ export const spec = {
           },
         },
       },
+      MeshOverview: {
+        type: 'object',
+        required: ['clusters'],
+        additionalProperties: false,
+        properties: {
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MeshClusterOverview',
+            },
+          },
+        },
+      },
+      MeshClusterOverview: {
+        type: 'object',
+        required: [
+          'name',
+          'reachable',
+          'synced',
+          'controlPlanes',
+          'namespaces',
+        ],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+          },
+          reachable: {
+            type: 'boolean',
+          },
+          error: {
+            type: 'string',
+          },
+          synced: {
+            type: 'boolean',
+          },
+          dataAsOf: {
+            type: 'string',
+            format: 'date-time',
+          },
+          stale: {
+            type: 'boolean',
+          },
+          staleSince: {
+            type: 'string',
+            format: 'date-time',
+          },
+          controlPlanes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ControlPlaneInfo',
+            },
+          },
+          namespaces: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MeshNamespaceOverview',
+            },
+          },
+        },
+      },
+      MeshNamespaceOverview: {
+        type: 'object',
+        required: [
+          'name',
+          'member',
+          'injection',
+          'workloads',
+          'pods',
+          'podsWithoutSidecar',
+          'proxies',
+          'workloadsToRestart',
+          'warnings',
+          'entityRefs',
+        ],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+          },
+          controlPlane: {
+            type: 'object',
+            description: 'The control plane serving the namespace, if any.',
+            required: ['namespace'],
+            additionalProperties: false,
+            properties: {
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+          },
+          member: {
+            type: 'boolean',
+          },
+          injection: {
+            $ref: '#/components/schemas/InjectionInfo',
+          },
+          workloads: {
+            type: 'integer',
+          },
+          pods: {
+            type: 'integer',
+            description:
+              "Running or pending pods of the namespace's workloads.",
+          },
+          podsWithoutSidecar: {
+            type: 'integer',
+          },
+          proxies: {
+            type: 'array',
+            description: 'Pods per proxy revision and version.',
+            items: {
+              $ref: '#/components/schemas/ProxyInfo',
+            },
+          },
+          workloadsToRestart: {
+            type: 'integer',
+            description:
+              'Workloads with pods that differ from what a new pod would get.',
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MeshWarning',
+            },
+          },
+          entityRefs: {
+            type: 'array',
+            description:
+              'The catalog entities whose Kubernetes annotations map to the namespace.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      UpgradeRequest: {
+        type: 'object',
+        description:
+          'What to upgrade, from which revision to which target, and how.',
+        required: ['cluster', 'controlPlane', 'fromRevision', 'target'],
+        additionalProperties: false,
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/ClusterName',
+          },
+          controlPlane: {
+            type: 'object',
+            required: ['namespace'],
+            additionalProperties: false,
+            properties: {
+              namespace: {
+                $ref: '#/components/schemas/KubernetesName',
+              },
+              name: {
+                $ref: '#/components/schemas/KubernetesName',
+                description:
+                  'The SMCP or Istio resource, when the namespace has several.',
+              },
+            },
+          },
+          fromRevision: {
+            $ref: '#/components/schemas/KubernetesName',
+            description:
+              'The revision the data plane runs now, such as `1-23-1` (revision names have no dots).',
+          },
+          target: {
+            $ref: '#/components/schemas/UpgradeTarget',
+          },
+          options: {
+            $ref: '#/components/schemas/UpgradeOptions',
+          },
+        },
+      },
+      UpgradeTarget: {
+        description:
+          'An installed revision (`{type: revision, revision: 1-24-3}`), or, for\nSail and OSSM 2, a new control-plane version (`{type: version, version: v1.24.3}`).\n',
+        oneOf: [
+          {
+            type: 'object',
+            required: ['type', 'revision'],
+            additionalProperties: false,
+            properties: {
+              type: {
+                type: 'string',
+                enum: ['revision'],
+              },
+              revision: {
+                $ref: '#/components/schemas/KubernetesName',
+              },
+            },
+          },
+          {
+            type: 'object',
+            required: ['type', 'version'],
+            additionalProperties: false,
+            properties: {
+              type: {
+                type: 'string',
+                enum: ['version'],
+              },
+              version: {
+                type: 'string',
+                pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+              },
+            },
+          },
+        ],
+      },
+      PrecheckName: {
+        type: 'string',
+        enum: [
+          'targetReady',
+          'injectorWebhook',
+          'conflictingLabels',
+          'proxySkew',
+          'validatingWebhook',
+          'cniNetworkAttachments',
+        ],
+      },
+      UpgradeOptions: {
+        type: 'object',
+        description:
+          'Every option has a default (batch size 10, one batch at a time, 300 s, pause after the canary).',
+        additionalProperties: false,
+        properties: {
+          canary: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              namespaces: {
+                type: 'array',
+                maxItems: 1000,
+                items: {
+                  $ref: '#/components/schemas/KubernetesName',
+                },
+              },
+              tag: {
+                $ref: '#/components/schemas/KubernetesName',
+              },
+            },
+          },
+          batchSize: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1000,
+          },
+          parallelism: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 50,
+          },
+          readinessDeadlineSeconds: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 86400,
+          },
+          pauseAfterCanary: {
+            type: 'boolean',
+          },
+          moveTags: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              $ref: '#/components/schemas/KubernetesName',
+            },
+          },
+          movePinnedNamespaces: {
+            type: 'boolean',
+          },
+          force: {
+            description:
+              'Prechecks to override, all (`true`) or by name; needs `service-mesh.upgrade.force`.',
+            oneOf: [
+              {
+                type: 'boolean',
+              },
+              {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/PrecheckName',
+                },
+              },
+            ],
+          },
+        },
+      },
+      UpgradeOperationRequest: {
+        type: 'object',
+        required: ['cluster'],
+        additionalProperties: false,
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/ClusterName',
+            description:
+              "The upgrade's cluster; another one is refused, so a stale page cannot act on the wrong cluster.",
+          },
+          namespace: {
+            $ref: '#/components/schemas/KubernetesName',
+            description: 'The namespace to skip (`skip` only).',
+          },
+          reason: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 1000,
+            description: 'Why; required for `skip`.',
+          },
+        },
+      },
+      UpgradePrecheck: {
+        type: 'object',
+        required: ['name', 'passed', 'forced', 'blocking', 'message'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            $ref: '#/components/schemas/PrecheckName',
+          },
+          passed: {
+            type: 'boolean',
+          },
+          forced: {
+            type: 'boolean',
+          },
+          blocking: {
+            type: 'boolean',
+          },
+          message: {
+            type: 'string',
+          },
+          details: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      UpgradePlan: {
+        type: 'object',
+        description:
+          "The whole plan: prechecks, control-plane changes, batches, each\nnamespace's label change (JSON Patch with `test` preconditions) and\nrestarts, tag moves, and what stays on the old revision and why.\n",
+        required: [
+          'flavour',
+          'cluster',
+          'controlPlane',
+          'fromRevision',
+          'targetRevision',
+          'prechecks',
+          'blocked',
+          'controlPlaneSteps',
+          'batches',
+          'namespaces',
+          'tagMoves',
+          'staying',
+        ],
+        additionalProperties: false,
+        properties: {
+          flavour: {
+            type: 'string',
+            enum: ['ossm2', 'istio', 'sail'],
+          },
+          cluster: {
+            type: 'string',
+          },
+          controlPlane: {
+            $ref: '#/components/schemas/UpgradeControlPlane',
+          },
+          fromRevision: {
+            type: 'string',
+          },
+          fromVersion: {
+            type: 'string',
+          },
+          targetRevision: {
+            type: 'string',
+          },
+          targetVersion: {
+            type: 'string',
+          },
+          canaryLabel: {
+            type: 'string',
+          },
+          prechecks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradePrecheck',
+            },
+          },
+          blocked: {
+            type: 'boolean',
+          },
+          controlPlaneSteps: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'type',
+                'resource',
+                'toVersion',
+                'operation',
+                'awaitRevision',
+              ],
+              additionalProperties: false,
+              properties: {
+                type: {
+                  type: 'string',
+                  enum: ['setVersion'],
+                },
+                resource: {
+                  type: 'object',
+                  required: ['apiVersion', 'kind', 'name'],
+                  properties: {
+                    apiVersion: {
+                      type: 'string',
+                    },
+                    kind: {
+                      type: 'string',
+                    },
+                    namespace: {
+                      type: 'string',
+                    },
+                    name: {
+                      type: 'string',
+                    },
+                  },
+                },
+                fromVersion: {
+                  type: 'string',
+                },
+                toVersion: {
+                  type: 'string',
+                },
+                operation: {
+                  $ref: '#/components/schemas/KubeOperation',
+                },
+                awaitRevision: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          batches: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['index', 'canary', 'namespaces', 'tagMovesBefore'],
+              additionalProperties: false,
+              properties: {
+                index: {
+                  type: 'integer',
+                },
+                canary: {
+                  type: 'boolean',
+                },
+                namespaces: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+                tagMovesBefore: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+          namespaces: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradeNamespacePlan',
+            },
+          },
+          tagMoves: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['tag', 'fromRevision', 'toRevision', 'automatic'],
+              additionalProperties: false,
+              properties: {
+                tag: {
+                  type: 'string',
+                },
+                fromRevision: {
+                  type: 'string',
+                },
+                toRevision: {
+                  type: 'string',
+                },
+                automatic: {
+                  type: 'boolean',
+                },
+                operation: {
+                  $ref: '#/components/schemas/KubeOperation',
+                },
+                beforeBatch: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          staying: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['namespace', 'reason', 'message'],
+              additionalProperties: false,
+              properties: {
+                namespace: {
+                  type: 'string',
+                },
+                workload: {
+                  $ref: '#/components/schemas/WorkloadRef',
+                },
+                reason: {
+                  type: 'string',
+                  enum: [
+                    'pinnedByName',
+                    'tagNotMoved',
+                    'defaultNotMoved',
+                    'workloadPinned',
+                    'notInPlan',
+                  ],
+                },
+                message: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      UpgradeControlPlane: {
+        type: 'object',
+        required: ['namespace'],
+        additionalProperties: false,
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+      },
+      InjectionLabels: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          'istio-injection': {
+            type: 'string',
+          },
+          'istio.io/rev': {
+            type: 'string',
+          },
+        },
+      },
+      UpgradeNamespacePlan: {
+        type: 'object',
+        required: [
+          'namespace',
+          'batch',
+          'move',
+          'previousLabels',
+          'targetLabels',
+          'restarts',
+          'optedOut',
+        ],
+        additionalProperties: false,
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          batch: {
+            type: 'integer',
+          },
+          move: {
+            type: 'string',
+            enum: ['relabel', 'followsTag', 'restartOnly'],
+          },
+          tag: {
+            type: 'string',
+          },
+          previousLabels: {
+            $ref: '#/components/schemas/InjectionLabels',
+          },
+          targetLabels: {
+            $ref: '#/components/schemas/InjectionLabels',
+          },
+          labelChange: {
+            $ref: '#/components/schemas/KubeOperation',
+          },
+          restarts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['workload', 'pods'],
+              additionalProperties: false,
+              properties: {
+                workload: {
+                  $ref: '#/components/schemas/WorkloadRef',
+                },
+                pods: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+          optedOut: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/WorkloadRef',
+            },
+          },
+        },
+      },
+      UpgradePlanResponse: {
+        type: 'object',
+        required: ['dryRun', 'plan'],
+        additionalProperties: false,
+        properties: {
+          dryRun: {
+            type: 'boolean',
+            enum: [true],
+          },
+          plan: {
+            $ref: '#/components/schemas/UpgradePlan',
+          },
+        },
+      },
+      UpgradePhase: {
+        type: 'string',
+        enum: [
+          'Planned',
+          'Running',
+          'WaitingForPromotion',
+          'Paused',
+          'Succeeded',
+          'Aborted',
+          'RollingBack',
+          'RolledBack',
+          'Failed',
+        ],
+      },
+      UpgradeNamespaceStatus: {
+        type: 'string',
+        enum: [
+          'pending',
+          'migrating',
+          'waitingForGate',
+          'done',
+          'failed',
+          'skipped',
+        ],
+      },
+      UpgradeSummary: {
+        type: 'object',
+        required: [
+          'id',
+          'cluster',
+          'controlPlane',
+          'flavour',
+          'fromRevision',
+          'targetRevision',
+          'phase',
+          'createdBy',
+          'createdAt',
+          'updatedAt',
+          'version',
+          'progress',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          controlPlane: {
+            $ref: '#/components/schemas/UpgradeControlPlane',
+          },
+          flavour: {
+            type: 'string',
+            enum: ['ossm2', 'istio', 'sail'],
+          },
+          fromRevision: {
+            type: 'string',
+          },
+          targetRevision: {
+            type: 'string',
+          },
+          targetVersion: {
+            type: 'string',
+          },
+          phase: {
+            $ref: '#/components/schemas/UpgradePhase',
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Why it is Paused, Aborted, Failed or RolledBack; what it found when it Succeeded.',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          version: {
+            type: 'integer',
+            description: 'Bumped by every change; signals carry it.',
+          },
+          progress: {
+            type: 'object',
+            required: ['batches', 'batchesPassed', 'namespaces'],
+            additionalProperties: false,
+            properties: {
+              batches: {
+                type: 'integer',
+              },
+              batchesPassed: {
+                type: 'integer',
+              },
+              namespaces: {
+                type: 'object',
+                description: 'Namespaces per status.',
+                additionalProperties: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          runner: {
+            type: 'object',
+            description:
+              'The backend instance running it, while it holds the claim.',
+            required: ['instanceId', 'leaseExpiresAt'],
+            additionalProperties: false,
+            properties: {
+              instanceId: {
+                type: 'string',
+              },
+              leaseExpiresAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+            },
+          },
+        },
+      },
+      UpgradeBatch: {
+        type: 'object',
+        required: [
+          'index',
+          'canary',
+          'status',
+          'attempt',
+          'tagMovesBefore',
+          'namespaces',
+        ],
+        additionalProperties: false,
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          canary: {
+            type: 'boolean',
+          },
+          status: {
+            type: 'string',
+            enum: ['pending', 'running', 'passed', 'failed'],
+          },
+          attempt: {
+            type: 'integer',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          failure: {
+            type: 'string',
+          },
+          tagMovesBefore: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          namespaces: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['namespace', 'status', 'attempt', 'touched'],
+              additionalProperties: false,
+              properties: {
+                namespace: {
+                  type: 'string',
+                },
+                status: {
+                  $ref: '#/components/schemas/UpgradeNamespaceStatus',
+                },
+                attempt: {
+                  type: 'integer',
+                },
+                touched: {
+                  type: 'boolean',
+                },
+                reason: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      UpgradeDetails: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/UpgradeSummary',
+          },
+          {
+            type: 'object',
+            required: ['request', 'plan', 'promoted', 'batches'],
+            properties: {
+              request: {
+                $ref: '#/components/schemas/UpgradeRequest',
+              },
+              plan: {
+                $ref: '#/components/schemas/UpgradePlan',
+              },
+              promoted: {
+                type: 'boolean',
+              },
+              resumePhase: {
+                type: 'string',
+                enum: ['Running', 'WaitingForPromotion', 'RollingBack'],
+              },
+              revisionUnusedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              batches: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/UpgradeBatch',
+                },
+              },
+              rollback: {
+                type: 'object',
+                required: ['startedAt', 'batches'],
+                additionalProperties: false,
+                properties: {
+                  startedAt: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                  batches: {
+                    type: 'array',
+                    items: {
+                      $ref: '#/components/schemas/UpgradeBatch',
+                    },
+                  },
+                },
+              },
+              pods: {
+                type: 'array',
+                description:
+                  "Running pods of the upgrade's namespaces per proxy revision, from the cache; absent while the cluster cannot be read.",
+                items: {
+                  type: 'object',
+                  required: ['revision', 'pods'],
+                  additionalProperties: false,
+                  properties: {
+                    revision: {
+                      type: 'string',
+                    },
+                    version: {
+                      type: 'string',
+                    },
+                    pods: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+      UpgradeList: {
+        type: 'object',
+        required: ['items'],
+        additionalProperties: false,
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradeSummary',
+            },
+          },
+        },
+      },
+      UpgradeEvent: {
+        type: 'object',
+        required: ['id', 'at', 'actor', 'type', 'message'],
+        additionalProperties: false,
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          actor: {
+            type: 'string',
+            description: 'User entity ref, or the runner.',
+          },
+          type: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+          batch: {
+            type: 'integer',
+          },
+          namespace: {
+            type: 'string',
+          },
+          stepKey: {
+            type: 'string',
+          },
+        },
+      },
+      UpgradeEventList: {
+        type: 'object',
+        required: ['items'],
+        additionalProperties: false,
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UpgradeEvent',
+            },
+          },
+        },
+      },
     },
   },
 } as const;
@@ -1632,6 +3086,54 @@ export type EndpointMap = {
     response: JsonContent<
       paths['/entities/{kind}/{namespace}/{name}/actions/sidecarEgress']['post']['responses'][200]
     >;
+  };
+  '#get|/upgrades': {
+    path: paths['/upgrades']['get']['parameters']['path'];
+    response: JsonContent<paths['/upgrades']['get']['responses'][200]>;
+  };
+  '#post|/upgrades': {
+    path: paths['/upgrades']['post']['parameters']['path'];
+    body: JsonContent<paths['/upgrades']['post']['requestBody']>;
+    response: JsonContent<paths['/upgrades']['post']['responses'][200]>;
+  };
+  '#post|/upgrades/plan': {
+    path: paths['/upgrades/plan']['post']['parameters']['path'];
+    body: JsonContent<paths['/upgrades/plan']['post']['requestBody']>;
+    response: JsonContent<paths['/upgrades/plan']['post']['responses'][200]>;
+  };
+  '#get|/upgrades/{upgradeId}': {
+    path: paths['/upgrades/{upgradeId}']['get']['parameters']['path'];
+    response: JsonContent<
+      paths['/upgrades/{upgradeId}']['get']['responses'][200]
+    >;
+  };
+  '#get|/upgrades/{upgradeId}/events': {
+    path: paths['/upgrades/{upgradeId}/events']['get']['parameters']['path'];
+    response: JsonContent<
+      paths['/upgrades/{upgradeId}/events']['get']['responses'][200]
+    >;
+  };
+  '#post|/upgrades/{upgradeId}/operations/{operation}': {
+    path: paths['/upgrades/{upgradeId}/operations/{operation}']['post']['parameters']['path'];
+    body: JsonContent<
+      paths['/upgrades/{upgradeId}/operations/{operation}']['post']['requestBody']
+    >;
+    response: JsonContent<
+      paths['/upgrades/{upgradeId}/operations/{operation}']['post']['responses'][200]
+    >;
+  };
+  '#get|/mesh': {
+    path: paths['/mesh']['get']['parameters']['path'];
+    response: JsonContent<paths['/mesh']['get']['responses'][200]>;
+  };
+  '#post|/namespaces': {
+    path: paths['/namespaces']['post']['parameters']['path'];
+    body: JsonContent<paths['/namespaces']['post']['requestBody']>;
+    response: JsonContent<paths['/namespaces']['post']['responses'][200]>;
+  };
+  '#get|/control-planes': {
+    path: paths['/control-planes']['get']['parameters']['path'];
+    response: JsonContent<paths['/control-planes']['get']['responses'][200]>;
   };
 };
 
