@@ -11,6 +11,7 @@ import {
   namespaceInjection,
   PodInjectionInput,
   podInjectSetting,
+  resolveProxyRevision,
 } from './injection';
 import type { IstioSidecar, Namespace, Pod, Service, Workload } from './kube';
 import {
@@ -103,7 +104,11 @@ export function analyzeWorkload(
   const withProxy = pods.filter(p => podProxy(p));
   const podsWithoutProxy = pods.filter(p => !podProxy(p));
   const podsOnOtherRevision = expected.injected
-    ? withProxy.filter(p => podProxy(p)!.revision !== expected.revision)
+    ? withProxy.filter(
+        p =>
+          resolveProxyRevision(podProxy(p)!.revision, rules) !==
+          expected.revision,
+      )
     : [];
   const podsWithUnwantedProxy =
     !expected.injected && RESTART_REMOVES_SIDECAR.includes(expected.reason)

@@ -136,6 +136,28 @@ export function resolveRevision(
   return undefined;
 }
 
+/**
+ * The revision a running proxy belongs to, for comparing with the one a
+ * new pod gets. A sidecar status annotation without `revision` means the
+ * default revision, and a pod's `istio.io/rev` label may name a tag: both
+ * resolve to the revision they point at now.
+ */
+export function resolveProxyRevision(
+  name: string,
+  rules: InjectionRules,
+): string {
+  if (rules.style !== 'labels') {
+    return name;
+  }
+  const resolved = resolveRevision(name, rules);
+  if (resolved) {
+    return resolved.revision;
+  }
+  return name === 'default' && rules.defaultRevision
+    ? rules.defaultRevision
+    : name;
+}
+
 export function isIgnoredByMesh(labels: Record<string, string>): boolean {
   return (
     labels[OPENSHIFT_IGNORE_NAMESPACE_LABEL] !== undefined ||

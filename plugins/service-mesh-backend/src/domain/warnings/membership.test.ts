@@ -67,6 +67,66 @@ describe('namespaceNotInjected (IST0102)', () => {
   });
 });
 
+describe('namespaceNotInjected follows istioctl analyze (IST0102)', () => {
+  // istio.io/docs/reference/config/analysis/ist0102 and the injection
+  // analyzer: only a namespace missing both istio-injection and istio.io/rev
+  // is reported; any value of either label is a deliberate setting.
+  const verdict = (labels: Record<string, string>, name = 'demo') => {
+    const { snapshot } = istioScenario(labels);
+    if (name !== 'demo') {
+      snapshot.namespaces.push({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels },
+      });
+    }
+    return namespaceNotInjected
+      .detect(servedNamespace(snapshot, name))
+      .map(f => f.message);
+  };
+
+  it('reports a namespace with no injection label at all', () => {
+    expect(verdict({})).toHaveLength(1);
+  });
+
+  it('does not report istio-injection=disabled: the namespace opted out', () => {
+    expect(verdict({ 'istio-injection': 'disabled' })).toEqual([]);
+  });
+
+  it('does not report other values of istio-injection either', () => {
+    expect(verdict({ 'istio-injection': 'off' })).toEqual([]);
+  });
+
+  it('does not report a namespace with istio.io/rev, known or not', () => {
+    expect(verdict({ 'istio.io/rev': 'canary' })).toEqual([]);
+    expect(verdict({ 'istio.io/rev': 'no-such-revision' })).toEqual([]);
+  });
+
+  it('reports a label-less namespace even when a pod opts in by itself', () => {
+    const { snapshot, httpbin } = istioScenario({});
+    httpbin.spec.template.metadata!.labels!['istio.io/rev'] = 'canary';
+    expect(namespaceNotInjected.detect(servedNamespace(snapshot))).toHaveLength(
+      1,
+    );
+  });
+
+  it('skips the control plane and Kubernetes system namespaces', () => {
+    expect(verdict({}, 'kube-public')).toEqual([]);
+    const { snapshot } = istioScenario({});
+    expect(
+      namespaceNotInjected.detect(servedNamespace(snapshot, 'istio-system')),
+    ).toEqual([]);
+  });
+
+  it('on OSSM 2 reports a non-member whatever its injection labels', () => {
+    // Maistra ignores istio-injection: membership is the setting.
+    const { snapshot } = istioScenario({ 'istio-injection': 'disabled' });
+    expect(
+      namespaceNotInjected.detect(servedNamespace(withOssm2(snapshot, 'none'))),
+    ).toHaveLength(1);
+  });
+});
+
 describe('outsideDiscoverySelectors (SM-OUTSIDE-DISCOVERY)', () => {
   function withDiscoverySelector(demoLabels: Record<string, string>) {
     const { snapshot } = istioScenario(demoLabels);

@@ -1,5 +1,10 @@
+import {
+  ISTIO_INJECTION_LABEL,
+  ISTIO_REVISION_LABEL,
+} from '@mesh-backstage/plugin-service-mesh-common';
+import { NEVER_INJECTED_NAMESPACES } from '../injection';
 import { WARNING_CODES } from './codes';
-import { anyInjected, isOssm2, requestBase } from './common';
+import { anyInjected, isOssm2, namespaceLabels, requestBase } from './common';
 import type { WarningRule } from './types';
 
 /*
@@ -22,12 +27,36 @@ export const memberPending: WarningRule = {
   },
 };
 
+/**
+ * IST0102 as Istio's injection analyzer has it: only a namespace with no
+ * injection setting at all is flagged. `istio-injection` with any value
+ * (`disabled` is a decision) or an `istio.io/rev` label, even naming an
+ * unknown revision (our SM-UNKNOWN-REVISION), is a setting. On OSSM 2,
+ * where the member roll is the setting, a namespace that is neither
+ * member nor pending is flagged.
+ */
 export const namespaceNotInjected: WarningRule = {
   code: WARNING_CODES.namespaceNotInjected,
   severity: 'info',
   detect(analysis) {
     const { membership } = analysis;
-    if (membership.member || membership.pending || anyInjected(analysis)) {
+    if (membership.member || membership.pending) {
+      return [];
+    }
+    const labels = namespaceLabels(analysis);
+    const name = analysis.namespace.metadata.name;
+    // The analyzer skips the control plane's and Kubernetes' own namespaces.
+    if (
+      name === analysis.controlPlane.namespace ||
+      NEVER_INJECTED_NAMESPACES.includes(name)
+    ) {
+      return [];
+    }
+    if (
+      !isOssm2(analysis) &&
+      (labels[ISTIO_INJECTION_LABEL] !== undefined ||
+        labels[ISTIO_REVISION_LABEL] !== undefined)
+    ) {
       return [];
     }
     return [

@@ -1,4 +1,8 @@
-import { istioScenario, podOf } from '../__fixtures__';
+import {
+  injectorWebhookConfiguration,
+  istioScenario,
+  podOf,
+} from '../__fixtures__';
 import {
   oldRevision,
   podMissingProxy,
@@ -118,5 +122,59 @@ describe('proxyImageMismatch (IST0158)', () => {
     expect(
       proxyImageMismatch.detect(servedNamespace(istioScenario().snapshot)),
     ).toEqual([]);
+  });
+});
+
+describe('oldRevision resolves default and tags before comparing', () => {
+  // A sidecar status annotation without `revision` means the default
+  // revision (the injector omits it for an unnamed install); compare the
+  // revision it resolves to, as istioctl does, not the word `default`.
+  function podOnUnnamedDefault(
+    snapshot: ReturnType<typeof istioScenario>['snapshot'],
+    workload: ReturnType<typeof istioScenario>['httpbin'],
+    podLabelRevision?: string,
+  ) {
+    const pod = podOf(workload, 'a', { proxy: { version: '1.25.0' } });
+    const status = JSON.parse(
+      pod.metadata.annotations!['sidecar.istio.io/status'],
+    );
+    delete status.revision;
+    pod.metadata.annotations!['sidecar.istio.io/status'] =
+      JSON.stringify(status);
+    delete pod.metadata.labels!['istio.io/rev'];
+    if (podLabelRevision) {
+      pod.metadata.labels!['istio.io/rev'] = podLabelRevision;
+    }
+    snapshot.pods = [pod];
+    return snapshot;
+  }
+
+  it('is quiet when the default tag points at the namespace revision', () => {
+    const { snapshot, httpbin } = istioScenario({ 'istio.io/rev': 'canary' });
+    snapshot.mutatingWebhookConfigurations.push(
+      injectorWebhookConfiguration({ revision: 'canary', tag: 'default' }),
+    );
+    podOnUnnamedDefault(snapshot, httpbin);
+    expect(oldRevision.detect(servedNamespace(snapshot))).toEqual([]);
+    const analysis = servedNamespace(snapshot);
+    expect(
+      analysis.workloads.find(w => w.workload.metadata.name === 'httpbin')!
+        .status.restartNeeded,
+    ).toBe(false);
+  });
+
+  it('is quiet when the pod label names a tag of the namespace revision', () => {
+    const { snapshot, httpbin } = istioScenario({ 'istio.io/rev': 'canary' });
+    podOnUnnamedDefault(snapshot, httpbin, 'prod-stable');
+    expect(oldRevision.detect(servedNamespace(snapshot))).toEqual([]);
+  });
+
+  it('still reports a default that points elsewhere, naming the real revision', () => {
+    const { snapshot, httpbin } = istioScenario({ 'istio.io/rev': 'canary' });
+    podOnUnnamedDefault(snapshot, httpbin);
+    const [finding] = oldRevision.detect(servedNamespace(snapshot));
+    expect(finding.message).toBe(
+      '1 pod of httpbin run proxies from default, but the namespace now uses canary; they move on restart.',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { WorkloadAnalysis } from '../analysis';
 import type { Pod } from '../kube';
+import { resolveProxyRevision } from '../injection';
 import { podProxy } from '../proxies';
 import { workloadRef } from '../workloads';
 import { WARNING_CODES } from './codes';
@@ -50,7 +51,11 @@ export const oldRevision: WarningRule = {
       w => w.podsOnOtherRevision,
       (w, count) => {
         const revisions = [
-          ...new Set(w.podsOnOtherRevision.map(p => podProxy(p)!.revision)),
+          ...new Set(
+            w.podsOnOtherRevision.map(p =>
+              resolveProxyRevision(podProxy(p)!.revision, analysis.rules),
+            ),
+          ),
         ];
         return `${count} of ${
           w.workload.metadata.name
@@ -84,10 +89,14 @@ export const proxyImageMismatch: WarningRule = {
     const mismatched = analysis.workloads.filter(w =>
       w.pods.some(p => {
         const proxy = podProxy(p);
-        const model = proxy && revisions.find(r => r.name === proxy.revision);
+        if (!proxy) {
+          return false;
+        }
+        const revision = resolveProxyRevision(proxy.revision, analysis.rules);
+        const model = revisions.find(r => r.name === revision);
         return (
           w.expected.injected &&
-          proxy?.revision === w.expected.revision &&
+          revision === w.expected.revision &&
           proxy.version !== undefined &&
           model?.version !== undefined &&
           proxy.version !== model.version
