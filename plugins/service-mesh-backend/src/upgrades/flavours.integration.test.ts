@@ -57,12 +57,12 @@ describe.each([
     let demo: RunningDemo;
     let upgrades: UpgradeHarness;
 
-    beforeAll(async () => {
+    beforeEach(async () => {
       demo = await startDemoClusters([scenario]);
       upgrades = await startUpgrades(demo, databases);
     });
 
-    afterAll(async () => {
+    afterEach(async () => {
       await upgrades?.stop();
       await demo?.close();
     });
@@ -98,7 +98,10 @@ describe.each([
     const waitForPhase = (id: string, phase: string) =>
       waitUntil(async () => {
         const upgrade = await upgrades.service.get(id);
-        if (['Paused', 'Failed'].includes(upgrade.phase)) {
+        if (
+          upgrade.phase !== phase &&
+          ['Paused', 'Failed'].includes(upgrade.phase)
+        ) {
           throw new Error(`${upgrade.phase}: ${upgrade.reason}`);
         }
         return upgrade.phase === phase;
@@ -119,6 +122,42 @@ describe.each([
       );
       await waitForPhase(created.id, 'RolledBack');
       expect(new Set(proxies())).toEqual(new Set([fromProxy]));
+    });
+
+    const caller = { actor: 'user:default/guest', cluster: request.cluster };
+
+    it('waits for promotion after the canary, pauses, resumes, and finishes once promoted', async () => {
+      const created = await upgrades.service.create(
+        upgradeRequest({ canary: { namespaces: [canary] } }),
+        'user:default/guest',
+      );
+      await waitForPhase(created.id, 'WaitingForPromotion');
+      const waiting = proxies();
+      await upgrades.service.operate(created.id, { type: 'pause' }, caller);
+      await waitForPhase(created.id, 'Paused');
+      await new Promise(resolve => setTimeout(resolve, 500));
+      // Nothing moves while paused.
+      expect(proxies()).toEqual(waiting);
+      await upgrades.service.operate(created.id, { type: 'resume' }, caller);
+      await waitForPhase(created.id, 'WaitingForPromotion');
+      await upgrades.service.operate(created.id, { type: 'promote' }, caller);
+      await waitForPhase(created.id, 'Succeeded');
+      expect(new Set(proxies())).toEqual(new Set([proxy]));
+    });
+
+    it('aborts after the canary, leaving every namespace as it stands', async () => {
+      const created = await upgrades.service.create(
+        upgradeRequest({ canary: { namespaces: [canary] } }),
+        'user:default/guest',
+      );
+      await waitForPhase(created.id, 'WaitingForPromotion');
+      const standing = proxies();
+      await upgrades.service.operate(created.id, { type: 'abort' }, caller);
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+      expect((await upgrades.service.get(created.id)).phase).toBe('Aborted');
+      expect(proxies()).toEqual(standing);
+      expect(standing).toContain(proxy);
+      expect(new Set(standing)).not.toEqual(new Set([proxy]));
     });
 
     it('changes the version, then moves every namespace: every running proxy on the target', async () => {
