@@ -22,6 +22,8 @@ export const WARNING_CODES = {
   unwantedSidecar: 'SM-SIDECAR-NOT-WANTED',
   /** A namespace or pod label names a revision or tag that does not exist. */
   unknownRevision: 'SM-UNKNOWN-REVISION',
+  /** `istio.io/rev` names a revision, not a tag, so upgrades leave it behind. */
+  revisionPinnedByName: 'SM-REVISION-PINNED',
   /** The injector of the namespace's revision is not ready. */
   injectorNotReady: 'SM-INJECTOR-NOT-READY',
   /** Injection is asked for but no webhook configuration answers. */

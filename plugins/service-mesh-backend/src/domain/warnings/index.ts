@@ -12,7 +12,11 @@ import {
   injectorNotReady,
   webhookMissing,
 } from './newPods';
-import { multipleInjectionLabels, unknownRevision } from './revisionLabels';
+import {
+  multipleInjectionLabels,
+  revisionPinnedByName,
+  unknownRevision,
+} from './revisionLabels';
 import {
   oldRevision,
   podMissingProxy,
@@ -47,6 +51,7 @@ export const NAMESPACE_WARNING_RULES: WarningRule[] = [
   missingAppVersionLabels,
   cniAttachmentMissing,
   referencedResourceNotFound,
+  revisionPinnedByName,
 ];
 
 /** The rules for a namespace on a cluster without a control plane. */

@@ -1,5 +1,9 @@
 import { istioScenario } from '../__fixtures__';
-import { multipleInjectionLabels, unknownRevision } from './revisionLabels';
+import {
+  multipleInjectionLabels,
+  revisionPinnedByName,
+  unknownRevision,
+} from './revisionLabels';
 import { servedNamespace, withOssm2 } from './testUtils';
 
 describe('multipleInjectionLabels (IST0123)', () => {
@@ -71,5 +75,50 @@ describe('unknownRevision (SM-UNKNOWN-REVISION)', () => {
         servedNamespace(withOssm2(snapshot, 'configured')),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('revisionPinnedByName (SM-REVISION-PINNED)', () => {
+  it('notes a namespace pinned by revision name, offering the tag of that revision', () => {
+    const { snapshot } = istioScenario({ 'istio.io/rev': 'canary' });
+    expect(revisionPinnedByName.detect(servedNamespace(snapshot))).toEqual([
+      {
+        message:
+          'The namespace is pinned to revision canary by name, so upgrades, which move revision tags, leave it behind. Tag prod-stable points at the same revision; following it changes nothing now.',
+        fix: {
+          action: 'switchRevision',
+          title: 'Follow tag prod-stable',
+          request: {
+            cluster: 'dev',
+            namespace: 'demo',
+            revision: 'prod-stable',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('without a tag of that revision, only says to use one', () => {
+    const { snapshot } = istioScenario({ 'istio.io/rev': 'canary' });
+    snapshot.mutatingWebhookConfigurations =
+      snapshot.mutatingWebhookConfigurations.filter(
+        c => !c.metadata.name.startsWith('istio-revision-tag-'),
+      );
+    const [finding] = revisionPinnedByName.detect(servedNamespace(snapshot));
+    expect(finding.message).toMatch(/Label it with a revision tag/);
+    expect(finding.fix).toBeUndefined();
+  });
+
+  it('is quiet for a tag, istio-injection=enabled, or no label', () => {
+    for (const labels of [
+      { 'istio.io/rev': 'prod-stable' },
+      { 'istio-injection': 'enabled' },
+      {},
+    ]) {
+      const { snapshot } = istioScenario(labels);
+      expect(revisionPinnedByName.detect(servedNamespace(snapshot))).toEqual(
+        [],
+      );
+    }
   });
 });

@@ -83,3 +83,46 @@ export const unknownRevision: WarningRule = {
     return findings;
   },
 };
+
+/**
+ * A namespace whose `istio.io/rev` names a revision rather than a tag
+ * stays on that revision through upgrades: upgrades move tags. Informational,
+ * with a switch to a tag that points at the same revision when one exists,
+ * so nothing changes until the next upgrade moves the tag.
+ */
+export const revisionPinnedByName: WarningRule = {
+  code: WARNING_CODES.revisionPinnedByName,
+  severity: 'info',
+  detect(analysis) {
+    const labels = namespaceLabels(analysis);
+    const { effectiveRevision, effectiveTag } = analysis.injection;
+    if (
+      isOssm2(analysis) ||
+      labels[ISTIO_INJECTION_LABEL] !== undefined ||
+      labels[ISTIO_REVISION_LABEL] === undefined ||
+      effectiveRevision === undefined ||
+      effectiveTag !== undefined
+    ) {
+      return [];
+    }
+    const tag = analysis.controlPlane.tags.find(
+      t => t.revision === effectiveRevision,
+    );
+    return [
+      {
+        message: `The namespace is pinned to revision ${effectiveRevision} by name, so upgrades, which move revision tags, leave it behind.${
+          tag
+            ? ` Tag ${tag.name} points at the same revision; following it changes nothing now.`
+            : ' Label it with a revision tag to follow upgrades.'
+        }`,
+        ...(tag && {
+          fix: {
+            action: 'switchRevision' as const,
+            title: `Follow tag ${tag.name}`,
+            request: { ...requestBase(analysis), revision: tag.name },
+          },
+        }),
+      },
+    ];
+  },
+};
