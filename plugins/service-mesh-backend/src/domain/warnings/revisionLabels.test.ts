@@ -110,11 +110,12 @@ describe('revisionPinnedByName (SM-REVISION-PINNED)', () => {
   });
 
   it('is quiet for a tag, istio-injection=enabled, or no label', () => {
-    for (const labels of [
+    const cases: Record<string, string>[] = [
       { 'istio.io/rev': 'prod-stable' },
       { 'istio-injection': 'enabled' },
       {},
-    ]) {
+    ];
+    for (const labels of cases) {
       const { snapshot } = istioScenario(labels);
       expect(revisionPinnedByName.detect(servedNamespace(snapshot))).toEqual(
         [],
