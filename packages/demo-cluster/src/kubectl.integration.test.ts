@@ -5,15 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoCluster, startDemoCluster, writeKubeconfig } from './DemoCluster';
 import {
   KubectlClient,
+  KubectlCluster,
   kubectlClients,
-  runKubectl,
+  kubectlCommands,
+  startKubectlCluster,
 } from './__testUtils__/kubectl';
-import { scenarios } from './scenarios';
 
 // Resolved while collecting tests: if none is found this throws and the file
 // fails rather than skipping.
@@ -150,37 +149,16 @@ async function poll<T>(
 }
 
 describe.each(CASES)('kubectl against the $name scenario', scenario => {
-  let cluster: DemoCluster;
-  let stopScenario: (() => void) | undefined;
-  let dir: string;
+  let started: KubectlCluster;
   let kubeconfig: string;
+  let dir: string;
 
   beforeAll(async () => {
-    cluster = await startDemoCluster({
-      tls: true,
-      setup: async api => {
-        stopScenario = await scenarios[scenario.name].setup(api, {
-          readyDelayMs: 20,
-        });
-      },
-    });
-    dir = await fs.mkdtemp(join(tmpdir(), `demo-cluster-${scenario.name}-`));
-    kubeconfig = join(dir, 'kubeconfig');
-    await writeKubeconfig(kubeconfig, [
-      {
-        contextName: `demo-${scenario.name}`,
-        url: cluster.url,
-        token: cluster.token,
-        caData: cluster.caData,
-      },
-    ]);
+    started = await startKubectlCluster(scenario.name);
+    ({ kubeconfig, dir } = started);
   }, 60_000);
 
-  afterAll(async () => {
-    stopScenario?.();
-    await cluster?.close();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   // `rollout restart` stamps the time in whole seconds; a second restart in
   // the same second is an empty patch, which kubectl refuses. The previous
@@ -205,18 +183,7 @@ describe.each(CASES)('kubectl against the $name scenario', scenario => {
   };
 
   describe.each(CLIENTS)('$label', (client: KubectlClient) => {
-    const kubectl = (...args: string[]) => runKubectl(client, kubeconfig, args);
-    const ok = async (...args: string[]) => {
-      const result = await kubectl(...args);
-      if (result.code !== 0) {
-        throw new Error(
-          `kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`,
-        );
-      }
-      return result.stdout;
-    };
-    const json = async (...args: string[]) =>
-      JSON.parse(await ok(...args, '-o', 'json'));
+    const { kubectl, ok, json } = kubectlCommands(client, () => kubeconfig);
     const ns = scenario.namespace;
     const podContainers = async () =>
       (

@@ -9,7 +9,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DemoCluster, startDemoCluster, writeKubeconfig } from '../DemoCluster';
+import { scenarios } from '../scenarios';
 
 /** A kubectl binary the tests run against the demo cluster. */
 export interface KubectlClient {
@@ -213,7 +217,10 @@ export function runKubectl(
   client: KubectlClient,
   kubeconfig: string,
   args: string[],
-  timeoutMs = 30_000,
+  {
+    timeoutMs = 30_000,
+    env,
+  }: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<KubectlResult> {
   return new Promise(resolve => {
     execFile(
@@ -226,7 +233,11 @@ export function runKubectl(
         join(dirname(kubeconfig), 'kubectl-cache'),
         ...args,
       ],
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      {
+        timeout: timeoutMs,
+        maxBuffer: 64 * 1024 * 1024,
+        env: env && { ...process.env, ...env },
+      },
       (error, stdout, stderr) => {
         let code = 0;
         if (error) code = typeof error.code === 'number' ? error.code : 1;
@@ -234,4 +245,73 @@ export function runKubectl(
       },
     );
   });
+}
+
+/** A demo cluster over TLS with a kubeconfig written for kubectl. */
+export interface KubectlCluster {
+  cluster: DemoCluster;
+  /** A temporary directory holding the kubeconfig; removed on close. */
+  dir: string;
+  kubeconfig: string;
+  close(): Promise<void>;
+}
+
+export async function startKubectlCluster(
+  scenario: string,
+): Promise<KubectlCluster> {
+  let stopScenario: (() => void) | undefined;
+  const cluster = await startDemoCluster({
+    tls: true,
+    setup: async api => {
+      stopScenario = await scenarios[scenario].setup(api, {
+        readyDelayMs: 20,
+      });
+    },
+  });
+  const dir = await fs.mkdtemp(join(tmpdir(), `demo-cluster-${scenario}-`));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeKubeconfig(kubeconfig, [
+    {
+      contextName: `demo-${scenario}`,
+      url: cluster.url,
+      token: cluster.token,
+      caData: cluster.caData,
+    },
+  ]);
+  return {
+    cluster,
+    dir,
+    kubeconfig,
+    close: async () => {
+      stopScenario?.();
+      await cluster.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * kubectl as the tests call it: `ok` throws on a non-zero exit with stderr.
+ * The kubeconfig is read at each call, since it is written in `beforeAll`.
+ */
+export function kubectlCommands(
+  client: KubectlClient,
+  kubeconfig: () => string,
+) {
+  const kubectl = (...args: string[]) => runKubectl(client, kubeconfig(), args);
+  /** With extra environment variables, e.g. `KUBE_EDITOR`. */
+  const kubectlWithEnv = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+    runKubectl(client, kubeconfig(), args, { env });
+  const ok = async (...args: string[]) => {
+    const result = await kubectl(...args);
+    if (result.code !== 0) {
+      throw new Error(
+        `kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`,
+      );
+    }
+    return result.stdout;
+  };
+  const json = async (...args: string[]) =>
+    JSON.parse(await ok(...args, '-o', 'json'));
+  return { kubectl, kubectlWithEnv, ok, json };
 }

@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { statusOf } from '../status';
 import { ApiError } from '../types';
+import { decodeProtobufObject } from './protobuf';
 
 /** What a handler answers; the server sends it (or holds it, for a fault). */
 export interface Answer {
@@ -48,7 +49,7 @@ export function sendAnswer(res: ServerResponse, answer: Answer): void {
   res.end(text);
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -62,7 +63,31 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+/** The body media types the server decodes (protobuf only for the kinds of protobuf.ts). */
+const BODY_MEDIA_TYPES = [
+  'application/json',
+  'application/yaml',
+  'application/vnd.kubernetes.protobuf',
+];
+
+/** A CBOR body, or protobuf where only JSON can be (a patch): 415, as a real apiserver answers. */
+function refuseUndecodable(contentType: string | undefined): void {
+  if (/protobuf|cbor/.test(contentType ?? '')) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${BODY_MEDIA_TYPES.join(
+        ', ',
+      )}`,
+    );
+  }
 }
 
 /** JSON, or YAML when the content type says so (but not an apply patch). */
@@ -70,6 +95,7 @@ export function parseBody(
   text: string,
   contentType: string | undefined,
 ): unknown {
+  refuseUndecodable(contentType);
   if (!text.trim()) {
     return undefined;
   }
@@ -89,5 +115,10 @@ export function parseBody(
 
 /** The body of a request, decoded by its Content-Type. */
 export async function decodeBody(req: IncomingMessage): Promise<unknown> {
-  return parseBody(await readBody(req), req.headers['content-type']);
+  const contentType = req.headers['content-type'];
+  const bytes = await readBodyBytes(req);
+  if (/^application\/vnd\.kubernetes\.protobuf/.test(contentType ?? '')) {
+    return decodeProtobufObject(bytes);
+  }
+  return parseBody(bytes.toString('utf8'), contentType);
 }

@@ -1,0 +1,133 @@
+/*
+ * Acceptance: the everyday write commands of each kubectl build on the machine
+ * (1.35 sends protobuf bodies for `create` of built-in types).
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import {
+  KubectlClient,
+  KubectlCluster,
+  kubectlClients,
+  kubectlCommands,
+  startKubectlCluster,
+} from './__testUtils__/kubectl';
+
+const CLIENTS = kubectlClients();
+
+jest.setTimeout(60_000);
+
+describe('kubectl write commands', () => {
+  let started: KubectlCluster;
+
+  beforeAll(async () => {
+    started = await startKubectlCluster('istio-revisions');
+    // `kubectl edit` runs $KUBE_EDITOR on a file holding the object.
+    await fs.writeFile(
+      join(started.dir, 'editor.sh'),
+      '#!/bin/sh\nsed -i "s/owner: first/owner: edited/" "$1"\n',
+      { mode: 0o755 },
+    );
+  }, 60_000);
+
+  afterAll(() => started?.close());
+
+  describe.each(CLIENTS)('$label', (client: KubectlClient) => {
+    const ns = `write-${client.gitVersion.replace(/[^0-9a-z]+/gi, '-')}`
+      .toLowerCase()
+      .replace(/-$/, '');
+    const { kubectlWithEnv, ok } = kubectlCommands(
+      client,
+      () => started.kubeconfig,
+    );
+    const stored = (plural: string, name: string) =>
+      started.cluster.api.get(
+        { group: plural === 'deployments' ? 'apps' : '', plural },
+        plural === 'namespaces' ? undefined : ns,
+        name,
+      );
+
+    it('creates a namespace, a configmap, a secret and a service account', async () => {
+      expect(await ok('create', 'namespace', ns)).toContain(
+        `namespace/${ns} created`,
+      );
+      await ok(
+        'create',
+        'configmap',
+        'settings',
+        '-n',
+        ns,
+        '--from-literal=mode=fast',
+        '--from-literal=level=3',
+      );
+      await ok(
+        'create',
+        'secret',
+        'generic',
+        'token',
+        '-n',
+        ns,
+        '--from-literal=key=s3cret',
+      );
+      await ok('create', 'serviceaccount', 'bot', '-n', ns);
+
+      expect(stored('namespaces', ns)?.status).toEqual({ phase: 'Active' });
+      expect(stored('configmaps', 'settings')).toMatchObject({
+        data: { mode: 'fast', level: '3' },
+      });
+      expect(stored('secrets', 'token')).toMatchObject({
+        data: { key: Buffer.from('s3cret').toString('base64') },
+      });
+      expect(stored('serviceaccounts', 'bot')?.metadata.namespace).toBe(ns);
+    });
+
+    it('scales, annotates, sets the image of and edits a Deployment', async () => {
+      const manifest = join(started.dir, `${ns}-deployment.json`);
+      await fs.writeFile(
+        manifest,
+        JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: ns },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: 'web' } },
+            template: {
+              metadata: { labels: { app: 'web' } },
+              spec: { containers: [{ name: 'web', image: 'nginx:1' }] },
+            },
+          },
+        }),
+      );
+      await ok('apply', '-f', manifest);
+
+      expect(
+        await ok('scale', 'deployment/web', '-n', ns, '--replicas=3'),
+      ).toContain('scaled');
+      await ok('annotate', 'deployment/web', '-n', ns, 'owner=first');
+      await ok('set', 'image', 'deployment/web', '-n', ns, 'web=nginx:2');
+      const edited = await kubectlWithEnv(
+        { KUBE_EDITOR: join(started.dir, 'editor.sh') },
+        'edit',
+        'deployment/web',
+        '-n',
+        ns,
+      );
+      expect(edited).toMatchObject({ code: 0 });
+
+      const web = stored('deployments', 'web') as Record<string, any>;
+      expect(web.spec.replicas).toBe(3);
+      expect(web.metadata.annotations.owner).toBe('edited');
+      expect(web.spec.template.spec.containers[0].image).toBe('nginx:2');
+    });
+
+    it('deletes a configmap, then the namespace', async () => {
+      await ok('delete', 'configmap', 'settings', '-n', ns);
+      expect(stored('configmaps', 'settings')).toBeUndefined();
+      await ok('delete', 'namespace', ns, '--wait=false');
+      // Gone, or Terminating while what it holds is deleted.
+      const phase = (stored('namespaces', ns)?.status as { phase?: string })
+        ?.phase;
+      expect(phase ?? 'Gone').toMatch(/^(Gone|Terminating)$/);
+    });
+  });
+});
