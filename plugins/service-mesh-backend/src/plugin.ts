@@ -19,6 +19,7 @@ import { CacheUpgradeClusters } from './upgrades/UpgradeClusters';
 import { UpgradeRecorder } from './upgrades/UpgradeRecorder';
 import { UpgradeRunner } from './upgrades/UpgradeRunner';
 import { UpgradeService } from './upgrades/UpgradeService';
+import { MeshOverviewService } from './service/meshOverview';
 
 /**
  * The service-mesh backend plugin: mesh status and self-service actions for
@@ -104,6 +105,7 @@ export const serviceMeshPlugin = createBackendPlugin({
             catalog,
             serviceMesh,
             upgrades,
+            meshOverview: new MeshOverviewService({ clusters, catalog }),
           }),
         );
       },

@@ -23,7 +23,7 @@ import { snapshotFromCache } from './clusterSnapshot';
 import { refusalToError } from './guardErrors';
 import {
   EntityKubernetesScope,
-  namespacesOfEntity,
+  namespacesOfEntityOn,
   readEntityScope,
 } from './entityScope';
 import { withFreshObjects } from './freshObjects';
@@ -176,18 +176,7 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     scope: EntityKubernetesScope,
     cluster: MeshCluster,
   ): string[] {
-    const { cache } = cluster;
-    return namespacesOfEntity(scope, {
-      name: cluster.config.name,
-      namespaceExists: name =>
-        Boolean(cache.get('namespaces', undefined, name)),
-      workloads: function* workloads() {
-        yield* cache.list('deployments');
-        yield* cache.list('statefulsets');
-        yield* cache.list('daemonsets');
-        yield* cache.list('pods');
-      },
-    });
+    return namespacesOfEntityOn(scope, cluster);
   }
 }
 

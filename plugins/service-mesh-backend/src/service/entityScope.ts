@@ -10,6 +10,7 @@ import {
   parseLabelSelector,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { InputError } from '@backstage/errors';
+import type { MeshCluster } from '../kubernetes/ClusterRegistry';
 
 /** What an entity's Kubernetes annotations say about where it runs. */
 export interface EntityKubernetesScope {
@@ -86,4 +87,22 @@ export function namespacesOfEntity(
     }
   }
   return [...namespaces].sort();
+}
+
+/** {@link namespacesOfEntity} on a cluster's cache: its namespaces, workloads and pods. */
+export function namespacesOfEntityOn(
+  scope: EntityKubernetesScope,
+  cluster: MeshCluster,
+): string[] {
+  const { cache } = cluster;
+  return namespacesOfEntity(scope, {
+    name: cluster.config.name,
+    namespaceExists: name => Boolean(cache.get('namespaces', undefined, name)),
+    workloads: function* workloads() {
+      yield* cache.list('deployments');
+      yield* cache.list('statefulsets');
+      yield* cache.list('daemonsets');
+      yield* cache.list('pods');
+    },
+  });
 }

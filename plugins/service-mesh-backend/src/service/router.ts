@@ -30,6 +30,7 @@ import { retryAfterHeader } from './retryAfterHeader';
 import type { ActionRequest, ServiceMeshService } from './types';
 import { registerUpgradeRoutes } from '../upgrades/routes';
 import type { UpgradeService } from '../upgrades/UpgradeService';
+import { MeshOverviewService, registerMeshOverviewRoute } from './meshOverview';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -39,6 +40,8 @@ export interface RouterOptions {
   serviceMesh: ServiceMeshService;
   /** Canary control-plane upgrades; their routes are left out without it. */
   upgrades?: UpgradeService;
+  /** The platform page's mesh overview (`GET /mesh`); left out without it. */
+  meshOverview?: MeshOverviewService;
 }
 
 interface EntityParams {
@@ -208,6 +211,13 @@ export async function createRouter(
 
   if (options.upgrades) {
     registerUpgradeRoutes(router, { ...options, upgrades: options.upgrades });
+  }
+
+  if (options.meshOverview) {
+    registerMeshOverviewRoute(router, {
+      ...options,
+      meshOverview: options.meshOverview,
+    });
   }
 
   router.use(retryAfterHeader());

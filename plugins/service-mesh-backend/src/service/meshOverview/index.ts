@@ -1,0 +1,3 @@
+export { MeshOverviewService } from './MeshOverviewService';
+export type { MeshOverviewServiceOptions } from './MeshOverviewService';
+export { registerMeshOverviewRoute } from './routes';
