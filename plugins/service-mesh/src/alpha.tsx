@@ -3,13 +3,16 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { serviceMeshApiRef, ServiceMeshClient } from './api';
 import { isServiceMeshAvailable } from './lib/isServiceMeshAvailable';
+import { meshPageRouteRef } from './routes';
 
 /** @alpha */
 export const serviceMeshApi = ApiBlueprint.make({
@@ -55,6 +58,23 @@ export const serviceMeshEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The "Service mesh" platform page in the sidebar: the mesh across clusters,
+ * and canary control-plane upgrades started and watched live:
+ * `page:service-mesh`.
+ *
+ * @alpha
+ */
+export const serviceMeshPage = PageBlueprint.make({
+  params: {
+    path: '/service-mesh',
+    title: 'Service mesh',
+    icon: <DeviceHubIcon fontSize="inherit" />,
+    routeRef: meshPageRouteRef,
+    loader: () => import('./components/MeshPage').then(m => <m.MeshPage />),
+  },
+});
+
+/**
  * The service-mesh plugin for the new frontend system.
  *
  * @alpha
@@ -62,5 +82,11 @@ export const serviceMeshEntityContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'service-mesh',
   title: 'Service mesh',
-  extensions: [serviceMeshApi, serviceMeshEntityCard, serviceMeshEntityContent],
+  routes: { meshPage: meshPageRouteRef },
+  extensions: [
+    serviceMeshApi,
+    serviceMeshPage,
+    serviceMeshEntityCard,
+    serviceMeshEntityContent,
+  ],
 });

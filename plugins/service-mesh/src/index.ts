@@ -9,7 +9,9 @@ export {
   serviceMeshPlugin,
   EntityServiceMeshCard,
   EntityServiceMeshContent,
+  ServiceMeshPage,
   serviceMeshEntityContentRouteRef,
+  serviceMeshPageRouteRef,
 } from './plugin';
 export { isServiceMeshAvailable } from './lib/isServiceMeshAvailable';
 export { serviceMeshApiRef, ServiceMeshClient } from './api';

@@ -7,7 +7,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { serviceMeshApiRef, ServiceMeshClient } from './api';
+import { meshPageRouteRef } from './routes';
 
 /**
  * Route of the entity's "Service mesh" tab in apps on the legacy frontend
@@ -18,6 +20,14 @@ import { serviceMeshApiRef, ServiceMeshClient } from './api';
 export const serviceMeshEntityContentRouteRef = createRouteRef({
   id: 'service-mesh:entity-content',
 });
+
+/**
+ * Route of the "Service mesh" platform page in apps on the legacy frontend
+ * system (the same route as the new system's page).
+ *
+ * @public
+ */
+export const serviceMeshPageRouteRef = convertLegacyRouteRef(meshPageRouteRef);
 
 /**
  * The plugin for apps on the legacy frontend system; the new frontend
@@ -37,6 +47,7 @@ export const serviceMeshPlugin = createPlugin({
   ],
   routes: {
     entityContent: serviceMeshEntityContentRouteRef,
+    meshPage: serviceMeshPageRouteRef,
   },
 });
 
@@ -66,5 +77,20 @@ export const EntityServiceMeshContent = serviceMeshPlugin.provide(
     component: () =>
       import('./components/ServiceMeshContent').then(m => m.ServiceMeshContent),
     mountPoint: serviceMeshEntityContentRouteRef,
+  }),
+);
+
+/**
+ * The "Service mesh" platform page: the mesh across clusters, and canary
+ * control-plane upgrades. Mount it at a path of its own, such as
+ * `<Route path="/service-mesh" element={<ServiceMeshPage />} />`.
+ *
+ * @public
+ */
+export const ServiceMeshPage = serviceMeshPlugin.provide(
+  createRoutableExtension({
+    name: 'ServiceMeshPage',
+    component: () => import('./components/MeshPage').then(m => m.MeshPage),
+    mountPoint: serviceMeshPageRouteRef,
   }),
 );

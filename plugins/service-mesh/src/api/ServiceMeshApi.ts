@@ -2,9 +2,17 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   EntityMeshStatus,
+  MeshOverview,
   ServiceMeshActionName,
   ServiceMeshActionRequests,
   ServiceMeshActionResponses,
+  UpgradeDetails,
+  UpgradeEventList,
+  UpgradeList,
+  UpgradeOperationName,
+  UpgradeOperationRequest,
+  UpgradePlanResponse,
+  UpgradeRequestBody,
 } from '@mesh-backstage/plugin-service-mesh-common';
 
 // Request and response types come from the backend's OpenAPI document, via
@@ -29,6 +37,32 @@ export interface ServiceMeshApi {
     action: TAction,
     request: ServiceMeshActionRequests[TAction],
   ): Promise<ServiceMeshActionResponses[TAction]>;
+
+  /** The mesh across clusters, for the platform page (`GET /mesh`). */
+  getMeshOverview(filter?: { cluster?: string }): Promise<MeshOverview>;
+
+  /** Canary control-plane upgrades, newest first. */
+  listUpgrades(filter?: {
+    cluster?: string;
+    active?: boolean;
+  }): Promise<UpgradeList>;
+
+  /** The dry run of an upgrade: prechecks and the whole plan; writes nothing. */
+  planUpgrade(request: UpgradeRequestBody): Promise<UpgradePlanResponse>;
+
+  /** Plans again and starts the upgrade. */
+  createUpgrade(request: UpgradeRequestBody): Promise<UpgradeDetails>;
+
+  getUpgrade(upgradeId: string): Promise<UpgradeDetails>;
+
+  getUpgradeEvents(upgradeId: string): Promise<UpgradeEventList>;
+
+  /** Pause, resume, promote, retry, skip, abort or roll back an upgrade. */
+  operateUpgrade(
+    upgradeId: string,
+    operation: UpgradeOperationName,
+    request: UpgradeOperationRequest,
+  ): Promise<UpgradeDetails>;
 }
 
 /**

@@ -3,9 +3,17 @@ import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type {
   EntityMeshStatus,
+  MeshOverview,
   ServiceMeshActionName,
   ServiceMeshActionRequests,
   ServiceMeshActionResponses,
+  UpgradeDetails,
+  UpgradeEventList,
+  UpgradeList,
+  UpgradeOperationName,
+  UpgradeOperationRequest,
+  UpgradePlanResponse,
+  UpgradeRequestBody,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import type { ServiceMeshApi } from './ServiceMeshApi';
 
@@ -39,12 +47,65 @@ export class ServiceMeshClient implements ServiceMeshApi {
       `${await this.entityUrl(entityRef)}/actions/${encodeURIComponent(
         action,
       )}`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
-      },
+      jsonPost(request),
     );
+  }
+
+  async getMeshOverview(filter: { cluster?: string } = {}) {
+    return this.request<MeshOverview>(
+      `${await this.baseUrl()}/mesh${query(filter)}`,
+    );
+  }
+
+  async listUpgrades(filter: { cluster?: string; active?: boolean } = {}) {
+    return this.request<UpgradeList>(
+      `${await this.baseUrl()}/upgrades${query(filter)}`,
+    );
+  }
+
+  async planUpgrade(request: UpgradeRequestBody) {
+    return this.request<UpgradePlanResponse>(
+      `${await this.baseUrl()}/upgrades/plan`,
+      jsonPost(request),
+    );
+  }
+
+  async createUpgrade(request: UpgradeRequestBody) {
+    return this.request<UpgradeDetails>(
+      `${await this.baseUrl()}/upgrades`,
+      jsonPost(request),
+    );
+  }
+
+  async getUpgrade(upgradeId: string) {
+    return this.request<UpgradeDetails>(await this.upgradeUrl(upgradeId));
+  }
+
+  async getUpgradeEvents(upgradeId: string) {
+    return this.request<UpgradeEventList>(
+      `${await this.upgradeUrl(upgradeId)}/events`,
+    );
+  }
+
+  async operateUpgrade(
+    upgradeId: string,
+    operation: UpgradeOperationName,
+    request: UpgradeOperationRequest,
+  ) {
+    return this.request<UpgradeDetails>(
+      `${await this.upgradeUrl(upgradeId)}/operations/${encodeURIComponent(
+        operation,
+      )}`,
+      jsonPost(request),
+    );
+  }
+
+  private baseUrl(): Promise<string> {
+    return this.discoveryApi.getBaseUrl('service-mesh');
+  }
+
+  private async upgradeUrl(upgradeId: string): Promise<string> {
+    return `${await this.baseUrl()}/upgrades/${encodeURIComponent(upgradeId)}`;
   }
 
   private async entityUrl(ref: CompoundEntityRef): Promise<string> {
@@ -62,4 +123,22 @@ export class ServiceMeshClient implements ServiceMeshApi {
     }
     return (await response.json()) as T;
   }
+}
+
+function jsonPost(body: unknown): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** A query string of the defined values, or nothing. */
+function query(params: Record<string, string | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }

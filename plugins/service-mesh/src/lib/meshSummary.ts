@@ -192,7 +192,9 @@ export function injectionText(namespace: NamespaceMeshStatus): string {
   return parts.length ? parts.join(', ') : 'No injection label';
 }
 
-export function clusterProblem(cluster: ClusterMeshStatus): string | undefined {
+export function clusterProblem(
+  cluster: Pick<ClusterMeshStatus, 'name' | 'reachable' | 'synced' | 'error'>,
+): string | undefined {
   if (!cluster.reachable) {
     return `Cluster ${cluster.name} is unreachable${
       cluster.error ? `: ${cluster.error}` : ''

@@ -19,6 +19,7 @@ import {
   revisionLabel,
   summarizeStatus,
 } from '../../lib/meshSummary';
+import { UpgradeBanner } from '../UpgradeBanner';
 
 function Verdict({ summary }: { summary: MeshSummary }) {
   switch (summary.verdict) {
@@ -82,6 +83,7 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
         </Typography>
       )}
       <WarningsLine summary={summary} />
+      <UpgradeBanner status={status} />
       {status.clusters.map(cluster => {
         const problem = clusterProblem(cluster);
         const age = staleDataText(cluster.dataAsOf);

@@ -20,6 +20,7 @@ import { ActionDialog, MeshActionIntent } from '../ActionDialog';
 import { errorMessage } from '../ActionDialog/meshActionIntent';
 import { ControlPlaneRevisions } from '../ControlPlaneRevisions';
 import { NamespaceMeshPanel } from '../NamespaceMeshPanel';
+import { UpgradeBanner } from '../UpgradeBanner';
 
 function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
   const problem = clusterProblem(cluster);
@@ -90,6 +91,7 @@ export function ServiceMeshContent() {
             last known state.
           </Alert>
         )}
+        <UpgradeBanner status={status} />
       </Grid>
       {status.clusters.length === 0 && (
         <Grid item>

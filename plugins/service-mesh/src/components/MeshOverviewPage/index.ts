@@ -1,0 +1,1 @@
+export { MeshOverviewPage } from './MeshOverviewPage';

@@ -1,0 +1,1 @@
+export { MeshPage } from './MeshPage';

@@ -1,0 +1,5 @@
+export {
+  NamespacesTable,
+  namespaceRevision,
+  ROWS_PER_PAGE,
+} from './NamespacesTable';

@@ -1,0 +1,2 @@
+export { RevisionBarChart } from './RevisionBarChart';
+export type { BarDatum } from './RevisionBarChart';

@@ -1,0 +1,1 @@
+export { UpgradeBanner } from './UpgradeBanner';

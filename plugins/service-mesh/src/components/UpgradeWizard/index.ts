@@ -1,0 +1,1 @@
+export { UpgradeWizard } from './UpgradeWizard';
