@@ -35,7 +35,7 @@ describe('kubectl write commands', () => {
     const ns = `write-${client.gitVersion.replace(/[^0-9a-z]+/gi, '-')}`
       .toLowerCase()
       .replace(/-$/, '');
-    const { kubectlWithEnv, ok } = kubectlCommands(
+    const { kubectl, kubectlWithEnv, ok } = kubectlCommands(
       client,
       () => started.kubeconfig,
     );
@@ -118,6 +118,31 @@ describe('kubectl write commands', () => {
       expect(web.spec.replicas).toBe(3);
       expect(web.metadata.annotations.owner).toBe('edited');
       expect(web.spec.template.spec.containers[0].image).toBe('nginx:2');
+    });
+
+    it('selects pods by a supported field and refuses an unsupported one', async () => {
+      expect(
+        await ok(
+          'get',
+          'pods',
+          '-n',
+          'catalog',
+          '--field-selector=status.phase=Running',
+          '-o',
+          'name',
+        ),
+      ).toMatch(/^pod\//m);
+      const refused = await kubectl(
+        'get',
+        'deployments',
+        '-n',
+        ns,
+        '--field-selector=spec.replicas=3',
+      );
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(
+        'field label not supported: spec.replicas',
+      );
     });
 
     it('deletes a configmap, then the namespace', async () => {

@@ -46,8 +46,10 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
         `invalid field selector "${selector}": expected field=value or field!=value`,
       );
     }
+    // An event's `source` label is its source.component.
+    const label = match[1] === 'source' ? 'source.component' : match[1];
     return {
-      path: match[1].split('.'),
+      path: label.split('.'),
       value: match[3].trim(),
       negated: match[2] === '!=',
     };

@@ -243,6 +243,25 @@ describe('KubeApiServer reads and writes', () => {
         }),
       ),
     ).toEqual(['sel-b/web']);
+    expect(
+      names(
+        await api.core.listPodForAllNamespaces({
+          fieldSelector: 'status.phase!=Failed,metadata.name=db',
+        }),
+      ),
+    ).toEqual(['sel-a/db']);
+    expect(
+      await failure(
+        api.core.listPodForAllNamespaces({ fieldSelector: 'spec.image=x' }),
+      ),
+    ).toMatchObject({
+      code: 400,
+      status: {
+        reason: 'BadRequest',
+        message:
+          'Unable to find "/v1, Resource=pods" that match label selector "", field selector "spec.image=x": field label not supported: spec.image',
+      },
+    });
   });
 
   it('prints pods, deployments and namespaces as tables, v1 and v1beta1', async () => {

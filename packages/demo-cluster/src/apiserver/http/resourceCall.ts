@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { ClusterStore } from '../ClusterStore';
 import { FaultVerb } from '../faultRules';
+import { checkFieldLabels } from '../fieldLabels';
 import { apiVersionOf } from '../objects';
 import { methodNotAllowed } from '../status';
 import { IncludeObject, tableVersionFromAccept, TableVersion } from '../table';
@@ -77,12 +78,19 @@ export function resourceCall(
   const watch =
     request.legacyWatch || ['true', '1'].includes(query.get('watch') ?? '');
   const apiVersion = apiVersionOf(request.resource.group, request.version);
+  const verb = verbOf(method, Boolean(request.name), watch);
+  if (['list', 'watch', 'deletecollection'].includes(verb)) {
+    checkFieldLabels(request.resource, request.version, {
+      labelSelector: query.get('labelSelector') ?? undefined,
+      fieldSelector: query.get('fieldSelector') ?? undefined,
+    });
+  }
   return {
     ...request,
     store,
     req,
     method,
-    verb: verbOf(method, Boolean(request.name), watch),
+    verb,
     query,
     listOptions: {
       namespace: request.namespace,
