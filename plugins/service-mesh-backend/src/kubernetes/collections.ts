@@ -24,6 +24,7 @@ export type CollectionKey =
   | 'services'
   | 'configMaps'
   | 'mutatingWebhookConfigurations'
+  | 'validatingWebhookConfigurations'
   | 'routes'
   | 'ingresses'
   | 'serviceMeshControlPlanes'
@@ -78,6 +79,15 @@ export const collections: CollectionSpec[] = [
     group: 'admissionregistration.k8s.io',
     version: 'v1',
     plural: 'mutatingwebhookconfigurations',
+  },
+  {
+    // Only the upgrade precheck reads them: the default validator must not
+    // point at a revision the upgrade removes.
+    key: 'validatingWebhookConfigurations',
+    kind: 'ValidatingWebhookConfiguration',
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    plural: 'validatingwebhookconfigurations',
   },
   {
     key: 'routes',

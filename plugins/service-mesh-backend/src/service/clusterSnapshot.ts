@@ -31,6 +31,9 @@ export function snapshotFromCache(
     ],
     services: cache.list('services'),
     mutatingWebhookConfigurations: cache.list('mutatingWebhookConfigurations'),
+    validatingWebhookConfigurations: cache.list(
+      'validatingWebhookConfigurations',
+    ),
     configMaps: optional('configMaps'),
     serviceMeshControlPlanes: optional('serviceMeshControlPlanes'),
     serviceMeshMemberRolls: optional('serviceMeshMemberRolls'),

@@ -118,6 +118,22 @@ const breakages: [PrecheckName, (s: Snapshot) => void, string][] = [
   ],
 ];
 
+/** A validator as Istio's chart renders it, without the revision label. */
+function validator(name: string, service: string) {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name },
+    webhooks: [
+      {
+        name: 'rev.validation.istio.io',
+        failurePolicy: 'Ignore',
+        clientConfig: { service: { name: service, namespace: 'istio-system' } },
+      },
+    ],
+  };
+}
+
 function attachment(ns: string): KubeObject {
   return {
     apiVersion: 'k8s.cni.cncf.io/v1',
@@ -169,6 +185,34 @@ describe('prechecks', () => {
         moveTags: ['prod-stable', 'default'],
       }).result.passed,
     ).toBe(true);
+  });
+
+  it('ignores per-revision validators, which go with their revision', () => {
+    const { snapshot } = upstreamScenario();
+    snapshot.validatingWebhookConfigurations = [
+      validator('istio-validator-1-23-1-istio-system', 'istiod-1-23-1'),
+      validator('istio-validator-1-24-3-istio-system', 'istiod-1-24-3'),
+    ];
+    expect(precheck(snapshot, 'validatingWebhook').result).toMatchObject({
+      passed: true,
+      message:
+        'The default validating webhook points at a revision that remains',
+    });
+  });
+
+  it('reads the default validator revision from its service when unlabelled', () => {
+    const { snapshot } = upstreamScenario();
+    snapshot.validatingWebhookConfigurations = [
+      validator('istiod-default-validator', 'istiod-1-23-1'),
+    ];
+    expect(precheck(snapshot, 'validatingWebhook').result).toMatchObject({
+      passed: false,
+      details: ['istiod-default-validator → 1-23-1'],
+    });
+    snapshot.validatingWebhookConfigurations = [
+      validator('istiod-default-validator', 'istiod-1-24-3'),
+    ];
+    expect(precheck(snapshot, 'validatingWebhook').result.passed).toBe(true);
   });
 
   it('checks attachments only when the snapshot has them', () => {

@@ -5,7 +5,7 @@ import {
 import type { ControlPlaneModel, RevisionModel } from '../controlPlane';
 import { normalizeVersion } from '../controlPlane';
 import { isInjectionWebhook, webhookConfigurationRevision } from '../injection';
-import { labelsOf } from '../kube';
+import { labelsOf, type ValidatingWebhookConfiguration } from '../kube';
 import { isActivePod, podProxy } from '../proxies';
 import { inNamespace, isOpenShift, type ClusterSnapshot } from '../snapshot';
 import type { PrecheckName, PrecheckResult, UpgradeOptions } from './types';
@@ -187,7 +187,12 @@ function proxySkew(input: PrecheckInput): Outcome {
   };
 }
 
-/** After a rollback or removal, a validator pointing at a deleted istiod rejects all Istio config (istio#43227). */
+/**
+ * After a removal, a validator pointing at a deleted istiod rejects all Istio
+ * config (istio#43227). Per-revision validators (`istio-validator-<rev>-<ns>`)
+ * are removed with their revision, so only the default validator can be left
+ * pointing at nothing.
+ */
 function validatingWebhook(input: PrecheckInput): Outcome {
   const configs = input.snapshot.validatingWebhookConfigurations;
   if (configs === undefined) {
@@ -202,40 +207,49 @@ function validatingWebhook(input: PrecheckInput): Outcome {
       message: 'The revision stays the same: validation keeps working',
     };
   }
-  const existing = new Set([
+  const remaining = new Set([
     ...input.controlPlane.revisions.map(r => r.name),
     input.targetRevision,
   ]);
-  existing.delete(input.fromRevision);
-  const wrong = configs
-    .filter(
-      c =>
-        c.metadata.name.startsWith('istio-validator') ||
-        c.metadata.name === 'istiod-default-validator',
-    )
-    .filter(c => {
-      const revision = webhookConfigurationRevision(c);
-      // `istioctl tag set default` repoints the default validator.
-      const followsDefault =
-        c.metadata.name === 'istiod-default-validator' &&
-        input.movedTags.includes('default');
-      return (
-        revision !== undefined && !followsDefault && !existing.has(revision)
-      );
-    })
-    .map(c => `${c.metadata.name} → ${webhookConfigurationRevision(c)}`);
-  return wrong.length === 0
-    ? {
-        passed: true,
-        message: 'The validating webhooks point at revisions that remain',
-      }
-    : {
-        passed: false,
-        message: `${wrong.join(', ')}: once ${
-          input.fromRevision
-        } is removed, Istio config is rejected; move the default tag or repoint the validator`,
-        details: wrong,
-      };
+  remaining.delete(input.fromRevision);
+  const defaultValidator = configs.find(
+    c => c.metadata.name === DEFAULT_VALIDATOR,
+  );
+  const revision = defaultValidator && validatorRevision(defaultValidator);
+  // `istioctl tag set default` repoints the default validator.
+  if (
+    revision === undefined ||
+    remaining.has(revision) ||
+    input.movedTags.includes('default')
+  ) {
+    return {
+      passed: true,
+      message:
+        'The default validating webhook points at a revision that remains',
+    };
+  }
+  const detail = `${DEFAULT_VALIDATOR} → ${revision}`;
+  return {
+    passed: false,
+    message: `${detail}: once ${input.fromRevision} is removed, Istio config is rejected; move the default tag or repoint the validator`,
+    details: [detail],
+  };
+}
+
+const DEFAULT_VALIDATOR = 'istiod-default-validator';
+
+/** The validator's `istio.io/rev` label, else its istiod service's name. */
+function validatorRevision(
+  config: ValidatingWebhookConfiguration,
+): string | undefined {
+  const label = config.metadata.labels?.[ISTIO_REVISION_LABEL];
+  if (label) return label;
+  const service = config.webhooks?.find(w => w.clientConfig?.service)
+    ?.clientConfig?.service?.name;
+  if (service === 'istiod') return 'default';
+  return service?.startsWith('istiod-')
+    ? service.slice('istiod-'.length)
+    : undefined;
 }
 
 /** On OpenShift with Istio CNI, pods need the namespace's `istio-cni` NetworkAttachmentDefinition. */
