@@ -11,3 +11,4 @@ export * from './labelSelector';
 export * from './permissions';
 export * from './types';
 export * from './sidecarEgress';
+export * from './workloadKinds';

@@ -41,6 +41,10 @@ export type WorkloadKind = Schemas['WorkloadKind'];
 /** @public */
 export type WorkloadRef = Schemas['WorkloadRef'];
 /** @public */
+export type ListedWorkloadKind = Schemas['ListedWorkloadKind'];
+/** @public */
+export type ListedWorkloadRef = Schemas['ListedWorkloadRef'];
+/** @public */
 export type MeshLinks = Schemas['MeshLinks'];
 /** @public */
 export type WorkloadMeshStatus = Schemas['WorkloadMeshStatus'];

@@ -13,7 +13,7 @@ import {
   podInjectSetting,
   resolveProxyRevision,
 } from './injection';
-import type { IstioSidecar, Namespace, Pod, Service, Workload } from './kube';
+import type { IstioSidecar, Namespace, Pod, Service } from './kube';
 import {
   discoverLinkBases,
   LinkBases,
@@ -28,7 +28,12 @@ import {
 } from './mesh';
 import { countProxies, podProxy } from './proxies';
 import { inNamespace, type ClusterSnapshot } from './snapshot';
-import { podsByWorkload, workloadRef } from './workloads';
+import {
+  isRestartable,
+  ListedWorkload,
+  listedWorkloadRef,
+  podsByListedWorkload,
+} from './workloads';
 
 /*
  * What a namespace and its workloads are, derived once from a snapshot:
@@ -43,7 +48,8 @@ export interface StatusOptions {
 
 /** A workload with what its pods run and what a new pod would get. */
 export interface WorkloadAnalysis {
-  workload: Workload;
+  /** A Deployment, StatefulSet or DaemonSet, or pods without one (a PodGroup). */
+  workload: ListedWorkload;
   pods: Pod[];
   /** Injection a new pod from the current template gets. */
   expected: InjectionDecision;
@@ -70,7 +76,7 @@ export interface NamespaceAnalysis {
   linkBases: LinkBases;
 }
 
-function templateInjectionInput(workload: Workload): PodInjectionInput {
+function templateInjectionInput(workload: ListedWorkload): PodInjectionInput {
   const template = workload.spec.template;
   return {
     labels: template.metadata?.labels,
@@ -90,7 +96,7 @@ const RESTART_REMOVES_SIDECAR: string[] = [
 
 export function analyzeWorkload(
   namespace: Namespace,
-  workload: Workload,
+  workload: ListedWorkload,
   pods: Pod[],
   rules: InjectionRules,
   bases: LinkBases,
@@ -120,7 +126,7 @@ export function analyzeWorkload(
     input.labels?.['sidecar.istio.io/inject'] ??
     input.annotations?.['sidecar.istio.io/inject'];
   const status: WorkloadMeshStatus = {
-    ...workloadRef(workload),
+    ...listedWorkloadRef(workload),
     app: labels.app ?? labels['app.kubernetes.io/name'],
     version: labels.version ?? labels['app.kubernetes.io/version'],
     pods: pods.length,
@@ -131,9 +137,10 @@ export function analyzeWorkload(
     injectAnnotation: injectValue,
     expectedRevision: expected.injected ? expected.revision : undefined,
     restartNeeded:
-      (expected.injected && podsWithoutProxy.length > 0) ||
-      podsOnOtherRevision.length > 0 ||
-      podsWithUnwantedProxy.length > 0,
+      isRestartable(workload) &&
+      ((expected.injected && podsWithoutProxy.length > 0) ||
+        podsOnOtherRevision.length > 0 ||
+        podsWithUnwantedProxy.length > 0),
     links: workloadLinks(
       bases,
       namespace.metadata.name,
@@ -176,7 +183,7 @@ export function analyzeNamespace(
   const membership: MembershipInfo = controlPlane
     ? flavourOf(controlPlane).membership(controlPlane, namespace, snapshot)
     : { member: false };
-  const workloads = [...podsByWorkload(snapshot, name).entries()]
+  const workloads = [...podsByListedWorkload(snapshot, name).entries()]
     .filter(([workload]) => !/^istiod(-|$)/.test(workload.metadata.name))
     .map(([workload, pods]) =>
       analyzeWorkload(namespace, workload, pods, rules, linkBases),

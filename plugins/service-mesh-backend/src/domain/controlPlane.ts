@@ -55,6 +55,7 @@ export function toControlPlaneInfo(cp: ControlPlaneModel): ControlPlaneInfo {
       isDefault: r.name === cp.defaultRevision || undefined,
     })),
     tags: cp.tags.map(t => ({ ...t })),
+    defaultRevision: cp.defaultRevision,
   };
 }
 

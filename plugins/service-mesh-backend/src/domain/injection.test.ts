@@ -298,6 +298,7 @@ describe('OpenShift Service Mesh 2 rules', () => {
       revisionLabel: undefined,
       effectiveRevision: 'basic',
       effectiveTag: undefined,
+      revisionVia: 'default',
       perWorkload: true,
     });
   });

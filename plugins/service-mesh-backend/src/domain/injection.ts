@@ -304,11 +304,24 @@ export function namespaceInjection(
     ? { labels: { [SIDECAR_INJECT_ANNOTATION]: 'true' } }
     : {};
   const decision = decideInjection(namespace, probe, rules);
+  if (!decision.injected) {
+    return {
+      mode: namespaceInjectionMode(labels),
+      revisionLabel: labels[ISTIO_REVISION_LABEL],
+      perWorkload,
+    };
+  }
+  const byLabel = decision.via === 'namespaceRevisionLabel';
   return {
     mode: namespaceInjectionMode(labels),
     revisionLabel: labels[ISTIO_REVISION_LABEL],
-    effectiveRevision: decision.injected ? decision.revision : undefined,
-    effectiveTag: decision.injected ? decision.tag : undefined,
+    effectiveRevision: decision.revision,
+    effectiveTag: decision.tag,
+    revisionVia: byLabel ? (decision.tag ? 'tag' : 'revision') : 'default',
+    ...(rules.style === 'labels' &&
+      rules.defaultRevision !== undefined && {
+        isDefaultRevision: decision.revision === rules.defaultRevision,
+      }),
     perWorkload,
   };
 }

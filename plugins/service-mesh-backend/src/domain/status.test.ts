@@ -26,6 +26,8 @@ describe('deriveNamespaceStatus', () => {
       revisionLabel: undefined,
       effectiveRevision: 'default',
       effectiveTag: undefined,
+      revisionVia: 'default',
+      isDefaultRevision: true,
       perWorkload: false,
     });
     const httpbin = result.workloads.find(w => w.name === 'httpbin')!;
@@ -401,5 +403,37 @@ describe('deriveClusterStatus', () => {
       controlPlanes: [],
       namespaces: [],
     });
+  });
+});
+
+describe('how the namespace picks its revision', () => {
+  it('names the default revision and says the namespace follows it', () => {
+    const result = status(istioScenario().snapshot);
+    expect(result.controlPlane?.defaultRevision).toBe('default');
+    expect(result.injection).toMatchObject({
+      revisionVia: 'default',
+      isDefaultRevision: true,
+    });
+  });
+
+  it('says a tag leads to a revision that is not the default', () => {
+    const result = status(
+      istioScenario({ 'istio.io/rev': 'prod-stable' }).snapshot,
+    );
+    expect(result.injection).toMatchObject({
+      effectiveRevision: 'canary',
+      effectiveTag: 'prod-stable',
+      revisionVia: 'tag',
+      isDefaultRevision: false,
+    });
+  });
+
+  it('says a namespace is pinned by revision name', () => {
+    const result = status(istioScenario({ 'istio.io/rev': 'canary' }).snapshot);
+    expect(result.injection).toMatchObject({
+      revisionVia: 'revision',
+      isDefaultRevision: false,
+    });
+    expect(result.warnings.map(w => w.code)).toContain('SM-REVISION-PINNED');
   });
 });

@@ -473,8 +473,28 @@ export interface components {
         controlPlanes: components['schemas']['ControlPlaneInfo'][];
       }[];
     };
-    /** @enum {string} */
+    /**
+     * @description The workloads a rollout restarts.
+     * @enum {string}
+     */
     WorkloadKind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+    /**
+     * @description What a status lists as a workload. Pods without a Deployment,
+     *     StatefulSet or DaemonSet over them are listed by their owner: a
+     *     ReplicaSet of its own, a Job (also a CronJob's), or the bare Pod.
+     * @enum {string}
+     */
+    ListedWorkloadKind:
+      | 'Deployment'
+      | 'StatefulSet'
+      | 'DaemonSet'
+      | 'ReplicaSet'
+      | 'Job'
+      | 'Pod';
+    ListedWorkloadRef: {
+      kind: components['schemas']['ListedWorkloadKind'];
+      name: string;
+    };
     WorkloadRef: {
       kind: components['schemas']['WorkloadKind'];
       name: string;
@@ -584,6 +604,8 @@ export interface components {
       name?: string;
       revisions: components['schemas']['RevisionInfo'][];
       tags: components['schemas']['RevisionTagInfo'][];
+      /** @description The revision `istio-injection=enabled` and opt-in pods get, when there is one. */
+      defaultRevision?: string;
     };
     /**
      * @description How a namespace belongs to a mesh: `memberRoll` (listed in the OSSM 2
@@ -628,6 +650,16 @@ export interface components {
       effectiveRevision?: string;
       /** @description Tag the effective revision was reached through, if any. */
       effectiveTag?: string;
+      /**
+       * @description How the namespace picks its effective revision: `default`
+       *     (`istio-injection=enabled`, or on OSSM 2 membership), `tag`
+       *     (`istio.io/rev` names a tag; upgrades move it) or `revision`
+       *     (`istio.io/rev` names the revision itself, so it is pinned).
+       * @enum {string}
+       */
+      revisionVia?: 'default' | 'tag' | 'revision';
+      /** @description Whether the effective revision is the control plane's default revision. */
+      isDefaultRevision?: boolean;
       /** @description True on OSSM 2, where each workload opts in with `sidecar.istio.io/inject`. */
       perWorkload: boolean;
     };
@@ -643,7 +675,7 @@ export interface components {
       grafana?: string;
     };
     WorkloadMeshStatus: {
-      kind: components['schemas']['WorkloadKind'];
+      kind: components['schemas']['ListedWorkloadKind'];
       name: string;
       /** @description `app` label of the pod template. */
       app?: string;
@@ -660,7 +692,11 @@ export interface components {
       injectAnnotation?: string;
       /** @description Whether new pods of the template would get a sidecar now, and from which revision. */
       expectedRevision?: string;
-      /** @description Some pods differ from what a new pod would get (other revision, or sidecar added/removed). */
+      /**
+       * @description Some pods differ from what a new pod would get (other revision, or
+       *     sidecar added/removed) and a restart of the workload fixes it;
+       *     never set for ReplicaSets, Jobs and bare Pods, which have no rollout.
+       */
       restartNeeded: boolean;
       links: components['schemas']['MeshLinks'];
     };
@@ -727,7 +763,7 @@ export interface components {
       /** @description Plain explanation of what is wrong and what it causes. */
       message: string;
       namespace: string;
-      workload?: components['schemas']['WorkloadRef'];
+      workload?: components['schemas']['ListedWorkloadRef'];
       fix?: components['schemas']['WarningFix'];
     };
     NamespaceMeshStatus: {

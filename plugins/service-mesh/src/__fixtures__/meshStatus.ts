@@ -376,7 +376,7 @@ export function checkoutDrift(now = new Date()): EntityMeshStatus {
                 title: `Restart ${w.name}`,
                 request: {
                   ...base,
-                  workloads: [{ kind: w.kind, name: w.name }],
+                  workloads: [{ kind: 'Deployment' as const, name: w.name }],
                 },
               },
             })),

@@ -1,4 +1,4 @@
-import { workloadRef } from '../workloads';
+import { listedWorkloadRef } from '../workloads';
 import { WARNING_CODES } from './codes';
 import type { WarningRule } from './types';
 
@@ -64,7 +64,7 @@ export const missingAppVersionLabels: WarningRule = {
       }
       return [
         {
-          workload: workloadRef(w.workload),
+          workload: listedWorkloadRef(w.workload),
           message: `The pod template of ${
             w.workload.metadata.name
           } has no ${lacking.join(

@@ -1,6 +1,6 @@
 import type { WarningFix } from '@mesh-backstage/plugin-service-mesh-common';
 import type { WorkloadAnalysis } from '../analysis';
-import { workloadRef } from '../workloads';
+import { isRestartable, workloadRef } from '../workloads';
 import type { ServedNamespace } from './types';
 
 /*
@@ -38,7 +38,10 @@ export function restartFix(
     title,
     request: {
       ...requestBase(analysis),
-      workloads: workloads.map(w => workloadRef(w.workload)),
+      workloads: workloads
+        .map(w => w.workload)
+        .filter(isRestartable)
+        .map(workloadRef),
     },
   };
 }

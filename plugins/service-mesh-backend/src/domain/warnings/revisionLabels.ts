@@ -2,7 +2,7 @@ import {
   ISTIO_INJECTION_LABEL,
   ISTIO_REVISION_LABEL,
 } from '@mesh-backstage/plugin-service-mesh-common';
-import { workloadRef } from '../workloads';
+import { listedWorkloadRef } from '../workloads';
 import { WARNING_CODES } from './codes';
 import { isOssm2, namespaceLabels, requestBase } from './common';
 import type { WarningFinding, WarningRule } from './types';
@@ -75,7 +75,7 @@ export const unknownRevision: WarningRule = {
     for (const w of analysis.workloads) {
       if (!w.expected.injected && w.expected.reason === 'unknownRevision') {
         findings.push({
-          workload: workloadRef(w.workload),
+          workload: listedWorkloadRef(w.workload),
           message: `The pod template label istio.io/rev=${w.expected.requestedRevision} names no revision or tag, so new pods get no sidecar.`,
         });
       }

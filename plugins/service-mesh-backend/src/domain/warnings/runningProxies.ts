@@ -2,7 +2,7 @@ import type { WorkloadAnalysis } from '../analysis';
 import type { Pod } from '../kube';
 import { resolveProxyRevision } from '../injection';
 import { podProxy } from '../proxies';
-import { workloadRef } from '../workloads';
+import { isRestartable, listedWorkloadRef } from '../workloads';
 import { WARNING_CODES } from './codes';
 import { clusterRevisions, plural, restartFix } from './common';
 import type { ServedNamespace, WarningFinding, WarningRule } from './types';
@@ -14,7 +14,8 @@ import type { ServedNamespace, WarningFinding, WarningRule } from './types';
 
 /**
  * One finding per workload with such pods, each offering a restart of that
- * workload; `count` reads "1 pod" or "3 pods".
+ * workload; `count` reads "1 pod" or "3 pods". Pods no rollout restarts
+ * (bare pods, a bare ReplicaSet's, a Job's) get the finding without a fix.
  */
 function restartEach(
   analysis: ServedNamespace,
@@ -24,9 +25,11 @@ function restartEach(
   return analysis.workloads
     .filter(w => podsOf(w).length > 0)
     .map(w => ({
-      workload: workloadRef(w.workload),
+      workload: listedWorkloadRef(w.workload),
       message: message(w, plural(podsOf(w).length, 'pod')),
-      fix: restartFix(analysis, [w], `Restart ${w.workload.metadata.name}`),
+      ...(isRestartable(w.workload) && {
+        fix: restartFix(analysis, [w], `Restart ${w.workload.metadata.name}`),
+      }),
     }));
 }
 
@@ -37,8 +40,20 @@ export const podMissingProxy: WarningRule = {
     restartEach(
       analysis,
       w => (w.expected.injected ? w.podsWithoutProxy : []),
-      (w, count) =>
-        `${count} of ${w.workload.metadata.name} run without the Istio proxy although new pods get one; they predate the injection change.`,
+      (w, count) => {
+        const { kind, metadata } = w.workload;
+        const missing = 'run without the Istio proxy although new pods get one';
+        switch (kind) {
+          case 'Pod':
+            return `Pod ${metadata.name} runs without the Istio proxy although a new pod would get one; it has no controller, so only recreating it adds the proxy.`;
+          case 'Job':
+            return `${count} of Job ${metadata.name} ${missing}; the job's next pods get it.`;
+          case 'ReplicaSet':
+            return `${count} of ReplicaSet ${metadata.name} ${missing}; deleted pods come back with it.`;
+          default:
+            return `${count} of ${metadata.name} ${missing}; they predate the injection change.`;
+        }
+      },
     ),
 };
 
@@ -113,7 +128,9 @@ export const proxyImageMismatch: WarningRule = {
           .join(
             ', ',
           )} run a proxy image older or newer than their revision's injector; restart them to pick up the current one.`,
-        fix: restartFix(analysis, mismatched, 'Restart affected workloads'),
+        ...(mismatched.some(w => isRestartable(w.workload)) && {
+          fix: restartFix(analysis, mismatched, 'Restart affected workloads'),
+        }),
       },
     ];
   },

@@ -5,6 +5,7 @@ import type {
   RestartRequest,
   WorkloadMeshStatus,
 } from '@mesh-backstage/plugin-service-mesh-common';
+import { isRestartableKind } from '@mesh-backstage/plugin-service-mesh-common';
 import type { ActionPermission } from '../../hooks/useMeshPermissions';
 import { ActionButton } from '../ActionButton';
 
@@ -87,15 +88,15 @@ export function WorkloadsTable(props: WorkloadsTableProps) {
     },
     {
       title: 'Actions',
-      render: w =>
-        w.restartNeeded ? (
+      render: ({ kind, name, restartNeeded }) =>
+        restartNeeded && isRestartableKind(kind) ? (
           <ActionButton
             size="small"
             permission={restartPermission}
             reasonId={reasonId}
-            onClick={() => onRestart([{ kind: w.kind, name: w.name }])}
+            onClick={() => onRestart([{ kind, name }])}
           >
-            Restart {w.name}
+            Restart {name}
           </ActionButton>
         ) : null,
     },

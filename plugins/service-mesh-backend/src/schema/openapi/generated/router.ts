@@ -1244,6 +1244,35 @@ export const spec = {
       WorkloadKind: {
         type: 'string',
         enum: ['Deployment', 'StatefulSet', 'DaemonSet'],
+        description: 'The workloads a rollout restarts.',
+      },
+      ListedWorkloadKind: {
+        type: 'string',
+        enum: [
+          'Deployment',
+          'StatefulSet',
+          'DaemonSet',
+          'ReplicaSet',
+          'Job',
+          'Pod',
+        ],
+        description:
+          "What a status lists as a workload. Pods without a Deployment,\nStatefulSet or DaemonSet over them are listed by their owner: a\nReplicaSet of its own, a Job (also a CronJob's), or the bare Pod.\n",
+      },
+      ListedWorkloadRef: {
+        type: 'object',
+        required: ['kind', 'name'],
+        additionalProperties: false,
+        properties: {
+          kind: {
+            $ref: '#/components/schemas/ListedWorkloadKind',
+          },
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+          },
+        },
       },
       WorkloadRef: {
         type: 'object',
@@ -1546,6 +1575,11 @@ export const spec = {
               $ref: '#/components/schemas/RevisionTagInfo',
             },
           },
+          defaultRevision: {
+            type: 'string',
+            description:
+              'The revision `istio-injection=enabled` and opt-in pods get, when there is one.',
+          },
         },
       },
       MembershipVia: {
@@ -1632,6 +1666,17 @@ export const spec = {
             description:
               'Tag the effective revision was reached through, if any.',
           },
+          revisionVia: {
+            type: 'string',
+            enum: ['default', 'tag', 'revision'],
+            description:
+              'How the namespace picks its effective revision: `default`\n(`istio-injection=enabled`, or on OSSM 2 membership), `tag`\n(`istio.io/rev` names a tag; upgrades move it) or `revision`\n(`istio.io/rev` names the revision itself, so it is pinned).\n',
+          },
+          isDefaultRevision: {
+            type: 'boolean',
+            description:
+              "Whether the effective revision is the control plane's default revision.",
+          },
           perWorkload: {
             type: 'boolean',
             description:
@@ -1688,7 +1733,7 @@ export const spec = {
         additionalProperties: false,
         properties: {
           kind: {
-            $ref: '#/components/schemas/WorkloadKind',
+            $ref: '#/components/schemas/ListedWorkloadKind',
           },
           name: {
             type: 'string',
@@ -1736,7 +1781,7 @@ export const spec = {
           restartNeeded: {
             type: 'boolean',
             description:
-              'Some pods differ from what a new pod would get (other revision, or sidecar added/removed).',
+              'Some pods differ from what a new pod would get (other revision, or\nsidecar added/removed) and a restart of the workload fixes it;\nnever set for ReplicaSets, Jobs and bare Pods, which have no rollout.\n',
           },
           links: {
             $ref: '#/components/schemas/MeshLinks',
@@ -1916,7 +1961,7 @@ export const spec = {
             type: 'string',
           },
           workload: {
-            $ref: '#/components/schemas/WorkloadRef',
+            $ref: '#/components/schemas/ListedWorkloadRef',
           },
           fix: {
             $ref: '#/components/schemas/WarningFix',
