@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
@@ -30,8 +30,15 @@ describe('UpgradeWizard', () => {
     server.use(
       http.get(`${API_BASE}/mesh`, () => HttpResponse.json(meshOverview())),
       http.post(`${API_BASE}/upgrades/plan`, async ({ request }) => {
-        planned.push(await request.json());
-        return HttpResponse.json({ dryRun: true, plan: plan(blocked) });
+        const body = (await request.json()) as {
+          options?: { force?: string[] };
+        };
+        planned.push(body);
+        // Forcing the failed precheck makes the plan pass.
+        return HttpResponse.json({
+          dryRun: true,
+          plan: plan(blocked && !body.options?.force),
+        });
       }),
       http.post(`${API_BASE}/upgrades`, async ({ request }) => {
         created.push(await request.json());
@@ -133,6 +140,29 @@ describe('UpgradeWizard', () => {
     );
     expect(await screen.findByText('State: Running')).toBeVisible();
     expect(created).toEqual([planned[0]]);
+  });
+
+  it('overrides a failed precheck on request, after a new dry run', async () => {
+    const { planned } = serve(true);
+    open();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Plan (dry run)' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('checkbox', { name: 'Override targetReady' }),
+    );
+    expect(
+      screen.getByRole('button', { name: 'Start upgrade' }),
+    ).toBeDisabled();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Plan (dry run)' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Start upgrade' }),
+      ).toBeEnabled(),
+    );
+    expect(planned[1]).toMatchObject({ options: { force: ['targetReady'] } });
   });
 
   it('asks for a new dry run when the form changes after one', async () => {

@@ -26,7 +26,14 @@ import { useUpgradePermissions } from '../../hooks/useUpgradePermissions';
 import { controlPlaneName } from '../../lib/meshSummary';
 import { upgradeRouteRef } from '../../routes';
 import { errorMessage } from '../ActionDialog/meshActionIntent';
+import { PrecheckOverrides } from './PrecheckOverrides';
 import { UpgradePlanView } from './UpgradePlanView';
+
+/** A precheck's name, as `options.force` lists them. */
+type PrecheckName = Exclude<
+  NonNullable<NonNullable<UpgradeRequestBody['options']>['force']>,
+  boolean
+>[number];
 
 interface WizardForm {
   cluster: string;
@@ -42,6 +49,8 @@ interface WizardForm {
   readinessDeadlineSeconds: number;
   pauseAfterCanary: boolean;
   moveTags: string[];
+  /** Failed prechecks to override. */
+  force: string[];
 }
 
 const cpKey = (cp: { namespace: string; name?: string }) =>
@@ -102,6 +111,7 @@ function defaultsFor(
     readinessDeadlineSeconds: 300,
     pauseAfterCanary: true,
     moveTags: [],
+    force: [],
   };
 }
 
@@ -124,6 +134,7 @@ export function toUpgradeRequest(form: WizardForm): UpgradeRequestBody {
       readinessDeadlineSeconds: form.readinessDeadlineSeconds,
       pauseAfterCanary: form.pauseAfterCanary,
       moveTags: form.moveTags,
+      force: form.force.length ? (form.force as PrecheckName[]) : undefined,
     },
   };
 }
@@ -151,6 +162,8 @@ export function UpgradeWizard() {
   const [form, setForm] = useState<WizardForm>();
   const [plan, setPlan] = useState<UpgradePlanResponse['plan']>();
   const [error, setError] = useState<string>();
+  /** The prechecks the last dry run found failing, overridable or overridden. */
+  const [failedChecks, setFailedChecks] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -198,7 +211,11 @@ export function UpgradeWizard() {
     try {
       const request = toUpgradeRequest(form);
       if (step === 'plan') {
-        setPlan((await api.planUpgrade(request)).plan);
+        const planned = (await api.planUpgrade(request)).plan;
+        setPlan(planned);
+        setFailedChecks(
+          planned.prechecks.filter(p => !p.passed).map(p => p.name),
+        );
       } else {
         const upgrade = await api.createUpgrade(request);
         if (upgradeLink) navigate(upgradeLink({ upgradeId: upgrade.id }));
@@ -376,6 +393,11 @@ export function UpgradeWizard() {
             (plan ? '' : 'Plan first: the dry run shows what will change.')}
         </Typography>
       </Box>
+      <PrecheckOverrides
+        failed={failedChecks}
+        forced={form.force}
+        onChange={force => change({ force })}
+      />
       {error && (
         <Box mt={2}>
           <Alert severity="error">{error}</Alert>
