@@ -9,6 +9,7 @@ import {
   clusterProblem,
   injectionText,
   revisionLabel,
+  revisionWithRole,
   summarizeStatus,
 } from './meshSummary';
 
@@ -82,6 +83,30 @@ describe('injectionText', () => {
     const namespace = searchWithWarnings().clusters[0].namespaces[0];
     expect(injectionText(namespace)).toBe(
       'istio-injection=enabled, istio.io/rev=prod-canary',
+    );
+  });
+});
+
+describe('revisionWithRole', () => {
+  it('names a revision other than the default as the canary, and the default', () => {
+    const [serving] = summarizeStatus(checkoutDrift()).serving;
+    expect(revisionWithRole(serving)).toBe(
+      '1-24-3 (canary; default is 1-23-1)',
+    );
+    expect(revisionWithRole({ ...serving, tag: 'prod-canary' })).toBe(
+      'prod-canary → 1-24-3 (canary; default is 1-23-1)',
+    );
+  });
+
+  it('keeps the plain label, version included, for the default revision', () => {
+    const [serving] = summarizeStatus(bookinfoInMesh()).serving;
+    expect(revisionWithRole(serving)).toBe('basic (2.5.2)');
+  });
+
+  it('keeps a version the revision name does not spell', () => {
+    const [serving] = summarizeStatus(checkoutDrift()).serving;
+    expect(revisionWithRole({ ...serving, version: '1.24.3-patched' })).toBe(
+      '1-24-3 (1.24.3-patched; canary; default is 1-23-1)',
     );
   });
 });

@@ -158,6 +158,46 @@ export function revisionLabel(serving: ServingRevision): string {
   return serving.version ? `${target} (${serving.version})` : target;
 }
 
+/** The revision `istio-injection=enabled` and opt-in pods get, if any. */
+export function defaultRevisionOf(
+  controlPlane: ControlPlaneInfo,
+): string | undefined {
+  return (
+    controlPlane.defaultRevision ??
+    controlPlane.revisions.find(r => r.isDefault)?.name
+  );
+}
+
+/** "canary; default is 1-23-1" for a revision other than the default. */
+export function canaryNote(
+  revision: string,
+  controlPlane: ControlPlaneInfo,
+): string | undefined {
+  const defaultRevision = defaultRevisionOf(controlPlane);
+  return defaultRevision && revision !== defaultRevision
+    ? `canary; default is ${defaultRevision}`
+    : undefined;
+}
+
+/**
+ * The revision a namespace uses, named for what it is: "1-24-3 (canary;
+ * default is 1-23-1)", "prod-stable → 1-24-3 (canary; default is 1-23-1)",
+ * or for the default itself {@link revisionLabel}'s "basic (2.5.2)". The
+ * version is left out where the revision name already spells it.
+ */
+export function revisionWithRole(serving: ServingRevision): string {
+  const note = canaryNote(serving.revision, serving.controlPlane);
+  if (!note) {
+    return revisionLabel(serving);
+  }
+  const target = serving.tag
+    ? `${serving.tag} → ${serving.revision}`
+    : serving.revision;
+  const spelled = serving.version?.replace(/\./g, '-') === serving.revision;
+  const version = serving.version && !spelled ? `${serving.version}; ` : '';
+  return `${target} (${version}${note})`;
+}
+
 const membershipVia: Record<MembershipVia, string> = {
   memberRoll: 'listed in the ServiceMeshMemberRoll',
   member: 'through its ServiceMeshMember',

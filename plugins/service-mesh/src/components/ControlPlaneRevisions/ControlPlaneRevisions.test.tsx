@@ -24,6 +24,7 @@ describe('ControlPlaneRevisions', () => {
     expect(stable).toHaveTextContent('1-23-1 (default)');
     expect(stable).toHaveTextContent('default, prod-stable');
     const canary = within(table).getByRole('row', { name: /^1-24-3/ });
+    expect(canary).toHaveTextContent('1-24-3 (canary; default is 1-23-1)');
     expect(canary).toHaveTextContent('prod-canary');
     expect(canary).toHaveTextContent('Not ready');
   });

@@ -5,8 +5,11 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { ControlPlaneInfo } from '@mesh-backstage/plugin-service-mesh-common';
-import { controlPlaneName } from '../../lib/meshSummary';
+import type {
+  ControlPlaneInfo,
+  RevisionInfo,
+} from '@mesh-backstage/plugin-service-mesh-common';
+import { canaryNote, controlPlaneName } from '../../lib/meshSummary';
 
 function Readiness({ ready }: { ready: boolean }) {
   return ready ? (
@@ -23,6 +26,12 @@ export function ControlPlaneRevisions({
   controlPlane: ControlPlaneInfo;
 }) {
   const name = controlPlaneName(controlPlane);
+  const roleOf = (revision: RevisionInfo) => {
+    const note = revision.isDefault
+      ? 'default'
+      : canaryNote(revision.name, controlPlane);
+    return note ? ` (${note})` : '';
+  };
   return (
     <>
       <Typography variant="subtitle1">{name}</Typography>
@@ -41,7 +50,7 @@ export function ControlPlaneRevisions({
             <TableRow key={revision.name}>
               <TableCell component="th" scope="row" role="rowheader">
                 {revision.name}
-                {revision.isDefault ? ' (default)' : ''}
+                {roleOf(revision)}
               </TableCell>
               <TableCell>{revision.version ?? 'unknown'}</TableCell>
               <TableCell>

@@ -3,6 +3,7 @@ import { screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import {
   bookinfoInMesh,
+  checkoutDrift,
   legacyBillingNotInMesh,
 } from '../../__fixtures__/meshStatus';
 import {
@@ -50,6 +51,23 @@ describe('NamespaceMeshPanel', () => {
     expect(
       screen.queryByRole('button', { name: 'Switch revision' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('names a revision other than the default as the canary', async () => {
+    const status = checkoutDrift();
+    await renderWithMesh(
+      <NamespaceMeshPanel
+        entity={componentEntity('checkout-service')}
+        cluster={status.clusters[0]}
+        namespace={status.clusters[0].namespaces[0]}
+        permissions={permissions}
+        onAction={jest.fn()}
+      />,
+      { entity: componentEntity('checkout-service') },
+    );
+
+    const fact = screen.getByRole('row', { name: /Effective revision/ });
+    expect(fact).toHaveTextContent('1-24-3 (canary; default is 1-23-1)');
   });
 
   it('treats a pending member as enrolled', async () => {

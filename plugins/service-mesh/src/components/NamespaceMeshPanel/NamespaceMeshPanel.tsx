@@ -18,7 +18,7 @@ import {
   controlPlaneName,
   injectionText,
   membershipText,
-  revisionLabel,
+  revisionWithRole,
   servingRevision,
 } from '../../lib/meshSummary';
 import { ActionButton } from '../ActionButton';
@@ -108,7 +108,9 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
           <Fact label="Membership">{membershipText(namespace)}</Fact>
           <Fact label="Injection">{injectionText(namespace)}</Fact>
           <Fact label="Effective revision">
-            {serving ? revisionLabel(serving) : 'None: new pods get no sidecar'}
+            {serving
+              ? revisionWithRole(serving)
+              : 'None: new pods get no sidecar'}
           </Fact>
           <Fact label="Visible services">{visibleServicesText(namespace)}</Fact>
           <Fact label="Sidecar resources">
