@@ -80,6 +80,16 @@ describe('kubectl write commands', () => {
       expect(stored('serviceaccounts', 'bot')?.metadata.namespace).toBe(ns);
     });
 
+    it('refuses names a real apiserver refuses, with its message', async () => {
+      const refused = await kubectl('create', 'namespace', 'with.dot');
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(
+        'The Namespace "with.dot" is invalid: metadata.name: Invalid value: "with.dot": a lowercase RFC 1123 label must consist of',
+      );
+      const long = await kubectl('create', 'namespace', 'n'.repeat(66));
+      expect(long.stderr).toContain('must be no more than 63 characters');
+    });
+
     it('scales, annotates, sets the image of and edits a Deployment', async () => {
       const manifest = join(started.dir, `${ns}-deployment.json`);
       await fs.writeFile(

@@ -105,6 +105,35 @@ export function conflict(
   );
 }
 
+/** One cause of a 422, as `Status.details.causes` lists it. */
+export interface FieldError {
+  field: string;
+  /** FieldValueInvalid, FieldValueRequired, ... */
+  reason: string;
+  /** e.g. `Invalid value: "a.b": a lowercase RFC 1123 label must ...`. */
+  message: string;
+}
+
+/**
+ * 422 listing every problem found, as field validation answers it: one in
+ * the message as `field: problem`, several as `[field: problem, ...]`.
+ */
+export function invalidFields(
+  resource: ResourceType,
+  name: string | undefined,
+  errors: FieldError[],
+): ApiError {
+  const listed = errors.map(error => `${error.field}: ${error.message}`);
+  return new ApiError(
+    422,
+    'Invalid',
+    `${resource.kind} "${name ?? ''}" is invalid: ${
+      listed.length === 1 ? listed[0] : `[${listed.join(', ')}]`
+    }`,
+    { name, group: resource.group, kind: resource.kind, causes: errors },
+  );
+}
+
 /** 422 naming the field, as field validation answers it. */
 export function invalid(
   resource: ResourceType,
@@ -112,17 +141,10 @@ export function invalid(
   field: string,
   problem: string,
 ): ApiError {
-  return new ApiError(
-    422,
-    'Invalid',
-    `${resource.kind} "${name ?? ''}" is invalid: ${field}: ${problem}`,
-    {
-      name,
-      group: resource.group,
-      kind: resource.kind,
-      causes: [{ reason: 'FieldValueInvalid', message: problem, field }],
-    },
-  );
+  const reason = problem.startsWith('Required value')
+    ? 'FieldValueRequired'
+    : 'FieldValueInvalid';
+  return invalidFields(resource, name, [{ field, reason, message: problem }]);
 }
 
 export function methodNotAllowed(message: string): ApiError {

@@ -1,5 +1,6 @@
 import { clone } from '../objects';
-import { invalid, notFound } from '../status';
+import { metadataErrors } from '../names';
+import { invalid, invalidFields, notFound } from '../status';
 import { KubeObject, ResourceRef, ResourceType } from '../types';
 import { NAMESPACES } from '../builtinResources';
 
@@ -64,8 +65,6 @@ export interface ResourceStrategy {
   afterDelete(object: KubeObject, store: StoreContext): void;
 }
 
-const NAME_PATTERN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
 /** The object metadata checks every type gets. */
 function validateMetadata(
   resource: ResourceType,
@@ -79,14 +78,6 @@ function validateMetadata(
       name,
       'metadata.name',
       'Required value: name or generateName is required',
-    );
-  }
-  if (name.length > 253 || !NAME_PATTERN.test(name)) {
-    throw invalid(
-      resource,
-      name,
-      'metadata.name',
-      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
     );
   }
   if (resource.namespaced) {
@@ -111,6 +102,10 @@ function validateMetadata(
         );
       }
     }
+  }
+  const errors = metadataErrors(resource, { name, labels, annotations });
+  if (errors.length > 0) {
+    throw invalidFields(resource, name, errors);
   }
 }
 
