@@ -36,6 +36,7 @@ describe.each([
     canary: 'customers',
     // customers still runs 1.23.6 proxies: a rollback leaves it on the from-revision.
     fromProxy: 'default-v1-24-3/1.24.3',
+    broken: { namespace: 'customers', name: 'customer-api' },
   },
   {
     flavour: 'OSSM 2',
@@ -50,10 +51,11 @@ describe.each([
     proxy: 'basic/2.6.5',
     canary: 'bookinfo',
     fromProxy: 'basic/2.5.2',
+    broken: { namespace: 'bookinfo', name: 'productpage-v1' },
   },
 ])(
   'upgrades on $flavour',
-  ({ scenario, request, namespaces, proxy, canary, fromProxy }) => {
+  ({ scenario, request, namespaces, proxy, canary, fromProxy, broken }) => {
     let demo: RunningDemo;
     let upgrades: UpgradeHarness;
 
@@ -158,6 +160,41 @@ describe.each([
       expect(proxies()).toEqual(standing);
       expect(standing).toContain(proxy);
       expect(new Set(standing)).not.toEqual(new Set([proxy]));
+    });
+
+    it('pauses on a failed gate with the reason, and goes on after a retry once the fault is cleared', async () => {
+      const faults = demo.clusters[request.cluster].faults;
+      faults.breakWorkload({ ...broken, mode: 'crashLoop' });
+      const created = await upgrades.service.create(
+        upgradeRequest({
+          pauseAfterCanary: false,
+          readinessDeadlineSeconds: 3,
+        }),
+        'user:default/guest',
+      );
+      await waitForPhase(created.id, 'Paused');
+      const paused = await upgrades.service.get(created.id);
+      expect(paused.reason).toMatch(
+        new RegExp(
+          `failed its gate: .*${broken.namespace}/${broken.name}: .*CrashLoopBackOff`,
+        ),
+      );
+      expect(paused.batches.map(b => b.status)).toContain('failed');
+      // Nothing moves while it waits for a person.
+      const standing = proxies();
+      await new Promise(resolve => setTimeout(resolve, 500));
+      expect(proxies()).toEqual(standing);
+
+      faults.healWorkload(broken);
+      await upgrades.service.operate(created.id, { type: 'retry' }, caller);
+      await waitForPhase(created.id, 'Succeeded');
+      expect(new Set(proxies())).toEqual(new Set([proxy]));
+      const types = (await upgrades.service.events(created.id)).map(
+        e => e.type,
+      );
+      expect(types).toEqual(
+        expect.arrayContaining(['BatchFailed', 'Retried', 'Succeeded']),
+      );
     });
 
     it('changes the version, then moves every namespace: every running proxy on the target', async () => {
