@@ -13,6 +13,7 @@ import {
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { DefaultServiceMeshService } from './service/DefaultServiceMeshService';
 import { KeyedQueue } from './service/KeyedQueue';
+import { NamespaceProvisioner } from './service/namespaces';
 import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
 import type { MeshUpgradeDocuments } from './database/UpgradeStore';
 import { CacheUpgradeClusters } from './upgrades/UpgradeClusters';
@@ -106,6 +107,7 @@ export const serviceMeshPlugin = createBackendPlugin({
             serviceMesh,
             upgrades,
             meshOverview: new MeshOverviewService({ clusters, catalog }),
+            namespaces: new NamespaceProvisioner({ clusters, writeTurns }),
           }),
         );
       },

@@ -5,6 +5,7 @@ import {
 import {
   serviceMeshActionPermissions,
   serviceMeshEntityPermissions,
+  serviceMeshNamespaceCreatePermission,
   serviceMeshPermissions,
   serviceMeshStatusReadPermission,
   serviceMeshUpgradeCreatePermission,
@@ -23,6 +24,7 @@ describe('service-mesh permissions', () => {
     expect(serviceMeshPermissions).toEqual([
       ...serviceMeshEntityPermissions,
       ...serviceMeshUpgradePermissions,
+      serviceMeshNamespaceCreatePermission,
     ]);
   });
 

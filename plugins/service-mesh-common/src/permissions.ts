@@ -155,6 +155,18 @@ export const serviceMeshUpgradePermissions = [
 ];
 
 /**
+ * Create the namespace of a service that is not in the catalog yet (Software
+ * Templates). Platform-wide, not on an entity: the entity does not exist yet.
+ * The backend only creates a namespace that does not exist.
+ *
+ * @public
+ */
+export const serviceMeshNamespaceCreatePermission = createPermission({
+  name: 'service-mesh.namespace.create',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every permission of the service-mesh plugin, for
  * `permissionsRegistry.addPermissions`.
  *
@@ -163,6 +175,7 @@ export const serviceMeshUpgradePermissions = [
 export const serviceMeshPermissions = [
   ...serviceMeshEntityPermissions,
   ...serviceMeshUpgradePermissions,
+  serviceMeshNamespaceCreatePermission,
 ];
 
 /**

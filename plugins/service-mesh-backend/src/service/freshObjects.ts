@@ -14,6 +14,7 @@ const LISTS: Record<string, keyof ClusterSnapshot> = {
   Istio: 'istios',
   IstioRevisionTag: 'istioRevisionTags',
   ServiceMeshControlPlane: 'serviceMeshControlPlanes',
+  Service: 'services',
 };
 
 /**

@@ -8,6 +8,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   CompoundEntityRef,
+  Entity,
   KubernetesValidatorFunctions,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -30,6 +31,11 @@ import { retryAfterHeader } from './retryAfterHeader';
 import type { ActionRequest, ServiceMeshService } from './types';
 import { registerUpgradeRoutes } from '../upgrades/routes';
 import type { UpgradeService } from '../upgrades/UpgradeService';
+import {
+  authorizeProvisional,
+  NamespaceProvisioner,
+  registerNamespaceRoutes,
+} from './namespaces';
 import { MeshOverviewService, registerMeshOverviewRoute } from './meshOverview';
 
 export interface RouterOptions {
@@ -42,6 +48,8 @@ export interface RouterOptions {
   upgrades?: UpgradeService;
   /** The platform page's mesh overview (`GET /mesh`); left out without it. */
   meshOverview?: MeshOverviewService;
+  /** Namespaces of services not in the catalog yet (`POST /namespaces`); left out without it. */
+  namespaces?: NamespaceProvisioner;
 }
 
 interface EntityParams {
@@ -63,23 +71,36 @@ export async function createRouter(
   const { httpAuth, permissions, auditor, catalog, serviceMesh } = options;
   const router = await createOpenApiRouter({ middleware: jsonObjectBody() });
 
+  /** Stand-ins of entities a template is creating, authorized differently. */
+  const provisionalEntities = new WeakSet<Entity>();
+
   async function loadEntity(
     params: EntityParams,
     credentials: BackstageCredentials,
   ) {
     const ref = entityRefFromParams(params);
+    const entityRef = stringifyEntityRef(ref);
     const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
+    if (entity) return { entity, entityRef };
+    // A service a template is creating: its namespace is provisioned, its
+    // entity not registered yet (see namespaces.ts).
+    const provisional = options.namespaces?.provisionalEntity(entityRef);
+    if (!provisional) {
+      throw new NotFoundError(`Entity ${entityRef} not found`);
     }
-    return { entity, entityRef: stringifyEntityRef(ref) };
+    provisionalEntities.add(provisional);
+    return { entity: provisional, entityRef };
   }
-
   async function authorize(
     permission: ResourcePermission,
     entityRef: string,
     credentials: BackstageCredentials,
+    entity?: Entity,
   ) {
+    if (entity && provisionalEntities.has(entity)) {
+      await authorizeProvisional(permissions, entity, credentials);
+      return;
+    }
     const [decision] = await permissions.authorize(
       [{ permission, resourceRef: entityRef }],
       { credentials },
@@ -119,9 +140,15 @@ export async function createRouter(
         serviceMeshActionPermissions[action],
         entityRef,
         credentials,
+        entity,
       );
       if (request.force) {
-        await authorize(serviceMeshForcePermission, entityRef, credentials);
+        await authorize(
+          serviceMeshForcePermission,
+          entityRef,
+          credentials,
+          entity,
+        );
       }
       const result = await serviceMesh.runAction(action, entity, request);
       await auditorEvent.success({
@@ -143,7 +170,12 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const { entity, entityRef } = await loadEntity(req.params, credentials);
-    await authorize(serviceMeshStatusReadPermission, entityRef, credentials);
+    await authorize(
+      serviceMeshStatusReadPermission,
+      entityRef,
+      credentials,
+      entity,
+    );
     res.json(await serviceMesh.getStatus(entity));
   });
 
@@ -209,6 +241,12 @@ export async function createRouter(
     },
   );
 
+  if (options.namespaces) {
+    registerNamespaceRoutes(router, {
+      ...options,
+      namespaces: options.namespaces,
+    });
+  }
   if (options.upgrades) {
     registerUpgradeRoutes(router, { ...options, upgrades: options.upgrades });
   }
