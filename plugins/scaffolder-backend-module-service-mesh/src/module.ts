@@ -1,20 +1,35 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from './actions/example';
+import { serviceMeshServiceRef } from '@mesh-backstage/plugin-service-mesh-node';
+import { createApplyManifestsAction } from './actions/applyManifests';
+import { createSidecarEgressAction } from './actions/egress';
+import { createEnrollAction } from './actions/enroll';
+import { createInjectionAction } from './actions/injection';
+import { createWaitAction } from './actions/wait';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * The service-mesh template actions. Each calls the service-mesh backend's
+ * HTTP API on behalf of the user who runs the template.
+ *
+ * @public
  */
 export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
   pluginId: 'scaffolder',
+  moduleId: 'service-mesh',
   register({ registerInit }) {
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        serviceMesh: serviceMeshServiceRef,
       },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(createExampleAction());
+      async init({ scaffolderActions, serviceMesh }) {
+        scaffolderActions.addActions(
+          createEnrollAction({ serviceMesh }),
+          createInjectionAction({ serviceMesh }),
+          createSidecarEgressAction({ serviceMesh }),
+          createApplyManifestsAction({ serviceMesh }),
+          createWaitAction({ serviceMesh }),
+        );
       },
     });
   },
