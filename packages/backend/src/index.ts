@@ -71,4 +71,6 @@ backend.add(import('@mesh-backstage/plugin-service-mesh-backend'));
 backend.add(
   import('@mesh-backstage/plugin-scaffolder-backend-module-service-mesh'),
 );
+// DEMO ONLY: publishing into a local directory the demo catalog reads.
+backend.add(import('./modules/demoPublishing'));
 backend.start();
