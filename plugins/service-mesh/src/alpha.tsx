@@ -10,6 +10,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { serviceMeshApiRef, ServiceMeshClient } from './api';
 import { isServiceMeshAvailable } from './lib/isServiceMeshAvailable';
 import { meshPageRouteRef } from './routes';
@@ -79,6 +83,26 @@ export const serviceMeshPage = PageBlueprint.make({
  *
  * @alpha
  */
+/**
+ * Scaffolder field `MeshRevisionPicker`: cluster, control plane and revision
+ * or tag from the live mesh, for the "Meshed service" template.
+ *
+ * @alpha
+ */
+export const meshRevisionPickerFormField = FormFieldBlueprint.make({
+  name: 'mesh-revision-picker',
+  params: {
+    field: () =>
+      import('./components/MeshRevisionPicker').then(m =>
+        createFormField({
+          name: 'MeshRevisionPicker',
+          component: m.MeshRevisionPicker,
+          validation: m.validateMeshRevision,
+        }),
+      ),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'service-mesh',
   title: 'Service mesh',
@@ -88,5 +112,6 @@ export default createFrontendPlugin({
     serviceMeshPage,
     serviceMeshEntityCard,
     serviceMeshEntityContent,
+    meshRevisionPickerFormField,
   ],
 });

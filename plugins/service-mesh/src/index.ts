@@ -14,6 +14,8 @@ export {
   serviceMeshPageRouteRef,
 } from './plugin';
 export { isServiceMeshAvailable } from './lib/isServiceMeshAvailable';
+export { MeshRevisionPickerFieldExtension } from './fieldExtensions';
+export type { MeshRevisionChoice } from './components/MeshRevisionPicker';
 export { serviceMeshApiRef, ServiceMeshClient } from './api';
 export type {
   ServiceMeshApi,

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   EntityMeshStatus,
+  ControlPlaneList,
   MeshOverview,
   ServiceMeshActionName,
   ServiceMeshActionRequests,
@@ -40,6 +41,9 @@ export interface ServiceMeshApi {
 
   /** The mesh across clusters, for the platform page (`GET /mesh`). */
   getMeshOverview(filter?: { cluster?: string }): Promise<MeshOverview>;
+
+  /** Control planes per cluster, for the template's revision picker (`GET /control-planes`). */
+  getControlPlanes(): Promise<ControlPlaneList>;
 
   /** Canary control-plane upgrades, newest first. */
   listUpgrades(filter?: {

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type {
   EntityMeshStatus,
+  ControlPlaneList,
   MeshOverview,
   ServiceMeshActionName,
   ServiceMeshActionRequests,
@@ -54,6 +55,12 @@ export class ServiceMeshClient implements ServiceMeshApi {
   async getMeshOverview(filter: { cluster?: string } = {}) {
     return this.request<MeshOverview>(
       `${await this.baseUrl()}/mesh${query(filter)}`,
+    );
+  }
+
+  async getControlPlanes() {
+    return this.request<ControlPlaneList>(
+      `${await this.baseUrl()}/control-planes`,
     );
   }
 

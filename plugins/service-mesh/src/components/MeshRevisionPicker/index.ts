@@ -1,0 +1,6 @@
+export {
+  MeshRevisionPicker,
+  revisionOptions,
+  validateMeshRevision,
+} from './MeshRevisionPicker';
+export type { MeshRevisionChoice } from './MeshRevisionPicker';
