@@ -155,6 +155,44 @@ describe('kubectl write commands', () => {
       );
     });
 
+    it('runs apply --dry-run=server and diff through admission, storing nothing', async () => {
+      // catalog is injected (istio.io/rev=prod-stable).
+      const manifest = join(started.dir, `${ns}-pod.json`);
+      await fs.writeFile(
+        manifest,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: `dry-${ns}`, namespace: 'catalog' },
+          spec: { containers: [{ name: 'app', image: 'app:1' }] },
+        }),
+      );
+      const writes = started.cluster.api.writeCount();
+      const dry = await ok(
+        'apply',
+        '--dry-run=server',
+        '-f',
+        manifest,
+        '-o',
+        'jsonpath={.spec.containers[*].name}',
+      );
+      expect(dry.split(' ')).toContain('istio-proxy');
+      // diff exits 1 when it finds a difference, here the whole new pod.
+      const diff = await kubectl('diff', '-f', manifest);
+      expect(diff).toMatchObject({ code: 1 });
+      expect(diff.stdout).toContain('+  - image: app:1');
+      await ok('delete', 'configmap', 'settings', '-n', ns, '--dry-run=server');
+      expect(stored('configmaps', 'settings')).toBeDefined();
+      expect(started.cluster.api.writeCount()).toBe(writes);
+      expect(
+        started.cluster.api.get(
+          { group: '', plural: 'pods' },
+          'catalog',
+          `dry-${ns}`,
+        ),
+      ).toBeUndefined();
+    });
+
     it('deletes a configmap, then the namespace', async () => {
       await ok('delete', 'configmap', 'settings', '-n', ns);
       expect(stored('configmaps', 'settings')).toBeUndefined();

@@ -4,11 +4,11 @@ import {
   apiGroupList,
   apiResourceList,
   coreApiVersions,
-  SERVER_VERSION,
 } from '../discovery';
 import { servedVersions } from '../objects';
 import { pathNotFound } from '../status';
 import { ResourceType } from '../types';
+import { openApiV2 } from './openApiV2';
 import { Answer, jsonAnswer } from './transport';
 
 /** A request for one resource type (or one of its objects). */
@@ -24,28 +24,6 @@ export interface ResourceRequest {
 
 /** Where a path leads: a discovery answer, or a resource to serve. */
 export type Route = { answer: Answer } | { resourceRequest: ResourceRequest };
-
-/**
- * An OpenAPI v2 document without definitions. kubectl (1.20 to 1.35)
- * needs one to `apply` with validation on; with no schema for a kind it
- * skips client-side validation and builds patches from its built-in types.
- * It asks for protobuf, and an empty protobuf message is an empty document.
- */
-function openApiV2(headers: IncomingHttpHeaders): Answer {
-  if ((headers.accept ?? '').includes('protobuf')) {
-    return {
-      code: 200,
-      text: '',
-      contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
-    };
-  }
-  return jsonAnswer({
-    swagger: '2.0',
-    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
-    paths: {},
-    definitions: {},
-  });
-}
 
 /** Resolves `[watch/][namespaces/<ns>/]<plural>[/<name>[/<subresource>]]`. */
 function resolveResource(
@@ -109,7 +87,7 @@ export function route(
     return { answer: jsonAnswer({ paths: {} }) };
   }
   if (path === '/openapi/v2') {
-    return { answer: openApiV2(headers) };
+    return { answer: openApiV2(headers, resources) };
   }
   if (segments[0] === 'apis' && segments.length === 2) {
     const group = apiGroup(resources, segments[1]);

@@ -11,6 +11,8 @@ export interface Answer {
   json?: unknown;
   /** A body already serialised; `contentType` defaults to JSON. */
   text?: string;
+  /** A binary body (protobuf). */
+  bytes?: Buffer;
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -36,7 +38,7 @@ export function errorAnswer(error: ApiError): Answer {
 }
 
 export function sendAnswer(res: ServerResponse, answer: Answer): void {
-  const text = answer.text ?? JSON.stringify(answer.json);
+  const text = answer.bytes ?? answer.text ?? JSON.stringify(answer.json);
   const contentType = answer.contentType ?? 'application/json';
   res.writeHead(answer.code, {
     'Content-Type': contentType,
