@@ -311,13 +311,16 @@ export function namespaceInjection(
       perWorkload,
     };
   }
-  const byLabel = decision.via === 'namespaceRevisionLabel';
+  let revisionVia: InjectionInfo['revisionVia'] = 'default';
+  if (decision.via === 'namespaceRevisionLabel') {
+    revisionVia = decision.tag ? 'tag' : 'revision';
+  }
   return {
     mode: namespaceInjectionMode(labels),
     revisionLabel: labels[ISTIO_REVISION_LABEL],
     effectiveRevision: decision.revision,
     effectiveTag: decision.tag,
-    revisionVia: byLabel ? (decision.tag ? 'tag' : 'revision') : 'default',
+    revisionVia,
     ...(rules.style === 'labels' &&
       rules.defaultRevision !== undefined && {
         isDefaultRevision: decision.revision === rules.defaultRevision,
