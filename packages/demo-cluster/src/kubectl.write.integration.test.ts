@@ -193,6 +193,43 @@ describe('kubectl write commands', () => {
       ).toBeUndefined();
     });
 
+    it('injects no second istio-proxy and refuses duplicate container names', async () => {
+      const manifest = join(started.dir, `${ns}-proxied.json`);
+      const write = (containers: string[]) =>
+        fs.writeFile(
+          manifest,
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: `proxied-${ns}`, namespace: 'catalog' },
+            spec: {
+              containers: containers.map(name => ({ name, image: 'img:1' })),
+            },
+          }),
+        );
+      await write(['app', 'istio-proxy']);
+      expect(
+        await ok(
+          'apply',
+          '--dry-run=server',
+          '-f',
+          manifest,
+          '-o',
+          'jsonpath={.spec.containers[*].name}',
+        ),
+      ).toBe('app istio-proxy');
+      await write(['app', 'app']);
+      const refused = await kubectl(
+        'apply',
+        '--dry-run=server',
+        '-f',
+        manifest,
+      );
+      expect(refused.stderr).toContain(
+        'spec.containers[1].name: Duplicate value: "app"',
+      );
+    });
+
     it('deletes a configmap, then the namespace', async () => {
       await ok('delete', 'configmap', 'settings', '-n', ns);
       expect(stored('configmaps', 'settings')).toBeUndefined();

@@ -210,6 +210,44 @@ describe('sidecar injection (upstream Istio revisions and tags)', () => {
     expect(spec.containers.map(c => c.name)).toEqual(['app', 'istio-proxy']);
   });
 
+  it('leaves a pod that already carries istio-proxy, even without the status annotation', () => {
+    const carrying = pod('enabled', name());
+    (carrying.spec as { containers: object[] }).containers.push({
+      name: 'istio-proxy',
+      image: 'docker.io/istio/proxyv2:1.22.0',
+    });
+    const created = store.create(PODS, carrying);
+    const spec = created.spec as {
+      containers: Array<{ name: string; image: string }>;
+      initContainers?: unknown[];
+    };
+    expect(spec.containers.map(c => c.name)).toEqual(['app', 'istio-proxy']);
+    expect(spec.containers[1].image).toBe('docker.io/istio/proxyv2:1.22.0');
+    expect(spec.initContainers).toBeUndefined();
+  });
+
+  it('refuses duplicate container names, as pod validation does', () => {
+    const twice = pod('unlabelled', name());
+    (twice.spec as { containers: object[] }).containers.push({
+      name: 'app',
+      image: 'other',
+    });
+    expect(() => store.create(PODS, twice)).toThrow(
+      expect.objectContaining({
+        code: 422,
+        details: expect.objectContaining({
+          causes: [
+            {
+              field: 'spec.containers[1].name',
+              reason: 'FieldValueDuplicate',
+              message: 'Duplicate value: "app"',
+            },
+          ],
+        }),
+      }),
+    );
+  });
+
   it('injects native sidecars when the revision is configured for them', () => {
     const result = create(pod('on-revision', name()));
     expect(result).toMatchObject({

@@ -95,6 +95,17 @@ const PROXY_MOUNTS = [
   { mountPath: '/etc/istio/pod', name: 'istio-podinfo' },
 ];
 
+/** A pod that already carries the proxy (e.g. a copied spec) is not injected twice. */
+function hasProxyContainer(pod: KubeObject): boolean {
+  const spec = (pod.spec ?? {}) as {
+    containers?: Container[];
+    initContainers?: Container[];
+  };
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some(
+    container => container.name === 'istio-proxy',
+  );
+}
+
 /** Adds the sidecar a revision's injector template would add. */
 export function injectSidecar(
   original: KubeObject,
@@ -104,6 +115,7 @@ export function injectSidecar(
 ): KubeObject {
   if (
     original.metadata.annotations?.[STATUS_ANNOTATION] ||
+    hasProxyContainer(original) ||
     !wantsInjection(original, settings.policy)
   ) {
     return original;

@@ -1,5 +1,6 @@
 import { clone } from '../objects';
 import { metadataErrors } from '../names';
+import { podSpecErrors } from '../podSpecValidation';
 import { invalid, invalidFields, notFound } from '../status';
 import { KubeObject, ResourceRef, ResourceType } from '../types';
 import { NAMESPACES } from '../builtinResources';
@@ -103,7 +104,10 @@ function validateMetadata(
       }
     }
   }
-  const errors = metadataErrors(resource, { name, labels, annotations });
+  const errors = [
+    ...metadataErrors(resource, { name, labels, annotations }),
+    ...podSpecErrors(resource, object),
+  ];
   if (errors.length > 0) {
     throw invalidFields(resource, name, errors);
   }
