@@ -23,12 +23,14 @@ export function snapshotFromCache(
   return {
     cluster: cache.name,
     namespaces: cache.list('namespaces'),
-    pods: podNamespaces.flatMap(namespace => cache.list('pods', namespace)),
-    workloads: [
+    pods: frozen(
+      podNamespaces.flatMap(namespace => cache.list('pods', namespace)),
+    ),
+    workloads: frozen([
       ...cache.list('deployments'),
       ...cache.list('statefulsets'),
       ...cache.list('daemonsets'),
-    ],
+    ]),
     services: cache.list('services'),
     mutatingWebhookConfigurations: cache.list('mutatingWebhookConfigurations'),
     validatingWebhookConfigurations: cache.list(
@@ -46,4 +48,10 @@ export function snapshotFromCache(
     routes: optional('routes'),
     ingresses: optional('ingresses'),
   };
+}
+
+/** A list that cannot change, so the domain may index it once (see inNamespace). */
+function frozen<T>(items: T[]): T[] {
+  Object.freeze(items);
+  return items;
 }
