@@ -12,26 +12,10 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { scenarios, startDemoCluster } from '@mesh-backstage/demo-cluster';
-import { ClusterRegistry } from '../plugins/service-mesh-backend/src/kubernetes/ClusterRegistry';
 import { DefaultServiceMeshService } from '../plugins/service-mesh-backend/src/service/DefaultServiceMeshService';
+import { percentile, quietLogger, syncedRegistry } from './support';
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 300);
-
-const logger = {
-  info() {},
-  warn: (message: string) => process.stderr.write(`warn: ${message}\n`),
-  error: (message: string) => process.stderr.write(`error: ${message}\n`),
-  debug() {},
-  child() {
-    return logger;
-  },
-};
-
-function percentile(sorted: number[], p: number) {
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
 
 async function main() {
   let stopScenario = () => {};
@@ -52,34 +36,11 @@ async function main() {
     ).toFixed(1)} s`,
   );
 
-  const registry = new ClusterRegistry(
-    [
-      {
-        name: 'scale',
-        url: cluster.url,
-        serviceAccountToken: cluster.token,
-        skipTLSVerify: true,
-        enrollment: 'memberRoll',
-      },
-    ],
-    logger as any,
-  );
-  const syncStart = performance.now();
-  await registry.start();
-  const cache = registry.get('scale').cache;
-  while (!cache.health().synced) {
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-  console.log(
-    `backend caches synced in ${(
-      (performance.now() - syncStart) /
-      1000
-    ).toFixed(1)} s (${cache.list('pods').length} pods cached)`,
-  );
+  const registry = await syncedRegistry(cluster, 'scale');
 
   const service = new DefaultServiceMeshService({
     clusters: registry,
-    logger: logger as any,
+    logger: quietLogger,
   });
   const ids = cluster.api
     .list({ group: 'apps', plural: 'deployments' })

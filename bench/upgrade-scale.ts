@@ -26,7 +26,6 @@ import type { MeshUpgradeDocuments } from '../plugins/service-mesh-backend/src/d
 import { DEFAULT_UPGRADE_OPTIONS } from '../plugins/service-mesh-backend/src/domain/upgrades';
 import type { Pod } from '../plugins/service-mesh-backend/src/domain/kube';
 import { podProxy } from '../plugins/service-mesh-backend/src/domain/proxies';
-import { ClusterRegistry } from '../plugins/service-mesh-backend/src/kubernetes/ClusterRegistry';
 import { KeyedQueue } from '../plugins/service-mesh-backend/src/service/KeyedQueue';
 import { CacheUpgradeClusters } from '../plugins/service-mesh-backend/src/upgrades/UpgradeClusters';
 import {
@@ -36,6 +35,7 @@ import {
 } from '../plugins/service-mesh-backend/src/upgrades/UpgradeRecorder';
 import { UpgradeRunner } from '../plugins/service-mesh-backend/src/upgrades/UpgradeRunner';
 import { UpgradeService } from '../plugins/service-mesh-backend/src/upgrades/UpgradeService';
+import { percentile, quietLogger, syncedRegistry } from './support';
 
 const NAMESPACES = Number(process.env.NAMESPACES ?? 500);
 const PODS_PER_NAMESPACE = Number(process.env.PODS_PER_NAMESPACE ?? 20);
@@ -45,16 +45,6 @@ const PARALLELISM = Number(process.env.PARALLELISM ?? 2);
 const READY_DELAY_MS = Number(process.env.READY_DELAY_MS ?? 0);
 const CLUSTER = 'scale';
 const TARGET = '1-24-3';
-
-const logger = {
-  info() {},
-  warn: (message: string) => process.stderr.write(`warn: ${message}\n`),
-  error: (message: string) => process.stderr.write(`error: ${message}\n`),
-  debug() {},
-  child() {
-    return logger;
-  },
-};
 
 /** Signals as published, with the time of each. */
 class TimedSignals {
@@ -68,12 +58,6 @@ class TimedSignals {
       });
     }
   }
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
 }
 
 function summary(values: number[]) {
@@ -135,30 +119,7 @@ async function main() {
     }
   });
 
-  const registry = new ClusterRegistry(
-    [
-      {
-        name: CLUSTER,
-        url: cluster.url,
-        serviceAccountToken: cluster.token,
-        skipTLSVerify: true,
-        enrollment: 'memberRoll',
-      },
-    ],
-    logger as any,
-  );
-  const syncStart = performance.now();
-  await registry.start();
-  const cache = registry.get(CLUSTER).cache;
-  while (!cache.health().synced) {
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-  console.log(
-    `backend caches synced in ${(
-      (performance.now() - syncStart) /
-      1000
-    ).toFixed(1)} s`,
-  );
+  const registry = await syncedRegistry(cluster, CLUSTER);
 
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -169,13 +130,13 @@ async function main() {
     database: { getClient: async () => knex } as any,
   });
   const signals = new TimedSignals();
-  const recorder = new UpgradeRecorder(store, logger as any, signals);
+  const recorder = new UpgradeRecorder(store, quietLogger, signals);
   const clusters = new CacheUpgradeClusters(registry, new KeyedQueue());
   const runner = new UpgradeRunner({
     store,
     recorder,
     clusters,
-    logger: logger as any,
+    logger: quietLogger,
   });
   const service = new UpgradeService({
     store,
