@@ -39,6 +39,16 @@ describe('kubectl write commands', () => {
       client,
       () => started.kubeconfig,
     );
+    /** The containers of the pod `apply --dry-run=server` returns. */
+    const dryRunContainers = (manifest: string) =>
+      ok(
+        'apply',
+        '--dry-run=server',
+        '-f',
+        manifest,
+        '-o',
+        'jsonpath={.spec.containers[*].name}',
+      );
     const stored = (plural: string, name: string) =>
       started.cluster.api.get(
         { group: plural === 'deployments' ? 'apps' : '', plural },
@@ -168,14 +178,7 @@ describe('kubectl write commands', () => {
         }),
       );
       const writes = started.cluster.api.writeCount();
-      const dry = await ok(
-        'apply',
-        '--dry-run=server',
-        '-f',
-        manifest,
-        '-o',
-        'jsonpath={.spec.containers[*].name}',
-      );
+      const dry = await dryRunContainers(manifest);
       expect(dry.split(' ')).toContain('istio-proxy');
       // diff exits 1 when it finds a difference, here the whole new pod.
       const diff = await kubectl('diff', '-f', manifest);
@@ -208,16 +211,7 @@ describe('kubectl write commands', () => {
           }),
         );
       await write(['app', 'istio-proxy']);
-      expect(
-        await ok(
-          'apply',
-          '--dry-run=server',
-          '-f',
-          manifest,
-          '-o',
-          'jsonpath={.spec.containers[*].name}',
-        ),
-      ).toBe('app istio-proxy');
+      expect(await dryRunContainers(manifest)).toBe('app istio-proxy');
       await write(['app', 'app']);
       const refused = await kubectl(
         'apply',

@@ -23,17 +23,22 @@ describe('server-side dry run (dryRun=All)', () => {
       kind: 'Namespace',
       metadata: { name: 'shop' },
     });
-    // Stands in for the sidecar injector: admission runs on dry runs too.
-    store.addAdmission(PODS, ({ object }) => ({
-      ...object,
-      spec: {
-        ...(object.spec as object),
-        containers: [
-          ...(object.spec as { containers: object[] }).containers,
-          { name: 'istio-proxy', image: 'proxyv2' },
-        ],
-      },
-    }));
+    // Stands in for the sidecar injector (on create only): admission runs on
+    // dry runs too.
+    store.addAdmission(PODS, ({ operation, object }) =>
+      operation !== 'CREATE'
+        ? object
+        : {
+            ...object,
+            spec: {
+              ...(object.spec as object),
+              containers: [
+                ...(object.spec as { containers: object[] }).containers,
+                { name: 'istio-proxy', image: 'proxyv2' },
+              ],
+            },
+          },
+    );
     store.create(PODS, pod('stored'));
     events = [];
     store.subscribe(event => events.push(event));
