@@ -224,6 +224,26 @@ describe('kubectl write commands', () => {
       );
     });
 
+    it('refuses apply --server-side with one clear error, for new and existing objects', async () => {
+      const manifest = join(started.dir, `${ns}-ssa.json`);
+      for (const name of ['settings', 'not-there-yet']) {
+        await fs.writeFile(
+          manifest,
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name, namespace: ns },
+            data: { a: 'b' },
+          }),
+        );
+        const refused = await kubectl('apply', '--server-side', '-f', manifest);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toContain(
+          'server-side apply is not supported by the demo cluster',
+        );
+      }
+    });
+
     it('deletes a configmap, then the namespace', async () => {
       await ok('delete', 'configmap', 'settings', '-n', ns);
       expect(stored('configmaps', 'settings')).toBeUndefined();

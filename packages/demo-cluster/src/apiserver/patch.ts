@@ -14,6 +14,14 @@ export const SUPPORTED_PATCH_TYPES: PatchType[] = [
   'application/strategic-merge-patch+json',
 ];
 
+export function serverSideApplyUnsupported(): ApiError {
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    'server-side apply is not supported by the demo cluster; use client-side `kubectl apply` or another patch type',
+  );
+}
+
 function isMap(value: unknown): value is JsonMap {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -38,11 +46,7 @@ export function applyPatch(
         strategicMergePatch(target, p, []),
       );
     case 'application/apply-patch+yaml':
-      throw new ApiError(
-        415,
-        'UnsupportedMediaType',
-        'server-side apply is not supported by the demo cluster; use client-side `kubectl apply` or another patch type',
-      );
+      throw serverSideApplyUnsupported();
     default:
       throw new ApiError(
         415,

@@ -1,5 +1,6 @@
 import { badRequest, methodNotAllowed, successStatus } from '../status';
 import { DeleteOptions, KubeObject, PatchType } from '../types';
+import { serverSideApplyUnsupported } from '../patch';
 import { objectAnswer } from './readHandlers';
 import { ResourceCall } from './resourceCall';
 import { Answer, jsonAnswer, parseBody } from './transport';
@@ -61,11 +62,12 @@ export async function servePatch(call: ResourceCall): Promise<Answer> {
   const contentType = (call.req.headers['content-type'] ?? '')
     .split(';')[0]
     .trim();
-  const text = await call.rawBody();
-  const patch =
-    contentType === 'application/apply-patch+yaml'
-      ? {}
-      : parseBody(text, 'json');
+  if (contentType === 'application/apply-patch+yaml') {
+    // Refused before the lookup, so a new object gets the same answer as an
+    // existing one rather than a NotFound.
+    throw serverSideApplyUnsupported();
+  }
+  const patch = parseBody(await call.rawBody(), 'json');
   const patched = call.store.patch(
     call.resource,
     call.namespace,
