@@ -244,6 +244,26 @@ describe('kubectl write commands', () => {
       }
     });
 
+    it('prints simulated logs that say they are not kept', async () => {
+      const pod = await ok(
+        'get',
+        'pods',
+        '-n',
+        'catalog',
+        '-o',
+        'jsonpath={.items[0].metadata.name}',
+      );
+      const logs = await ok('logs', '-n', 'catalog', pod, '-c', 'istio-proxy');
+      expect(logs).toContain(
+        `container istio-proxy (image docker.io/istio/proxyv2:1.23.1) of pod catalog/${pod} is simulated`,
+      );
+      expect(logs).toContain('logs are not kept by the demo cluster');
+      const wrong = await kubectl('logs', '-n', 'catalog', pod, '-c', 'nope');
+      expect(wrong.stderr).toContain(
+        `container nope is not valid for pod ${pod}`,
+      );
+    });
+
     it('deletes a configmap, then the namespace', async () => {
       await ok('delete', 'configmap', 'settings', '-n', ns);
       expect(stored('configmaps', 'settings')).toBeUndefined();

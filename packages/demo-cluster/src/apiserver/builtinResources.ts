@@ -44,7 +44,8 @@ export const builtinResources: ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: ['all'],
-    subresources: withStatus,
+    // log: simulated container logs (http/podLogs.ts).
+    subresources: [...withStatus, 'log'],
   },
   {
     group: '',

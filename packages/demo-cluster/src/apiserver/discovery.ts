@@ -124,8 +124,8 @@ export function apiResourceList(
         namespaced: resource.namespaced,
         ...(subresource === 'scale'
           ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
-          : { kind: resource.kind }),
-        verbs: SUBRESOURCE_VERBS,
+          : { kind: subresource === 'log' ? 'Pod' : resource.kind }),
+        verbs: subresource === 'log' ? ['get'] : SUBRESOURCE_VERBS,
       })),
     ]),
   };

@@ -1,4 +1,5 @@
 import { methodNotAllowed } from '../status';
+import { servePodLogs } from './podLogs';
 import { serveGet, serveList } from './readHandlers';
 import { ResourceCall } from './resourceCall';
 import { serveScale } from './scale';
@@ -15,6 +16,9 @@ import {
 export async function serveResource(call: ResourceCall): Promise<Answer> {
   if (call.subresource === 'scale') {
     return serveScale(call);
+  }
+  if (call.subresource === 'log') {
+    return servePodLogs(call);
   }
   switch (call.verb) {
     case 'get':
