@@ -28,6 +28,13 @@ async function signIn(page: Page) {
   ).toBeVisible();
 }
 
+/** The entity's "Service mesh" tab, not the sidebar's "Service mesh" page. */
+function entityMeshTab(page: Page) {
+  return page
+    .getByRole('link', { name: 'Service mesh', exact: true })
+    .and(page.locator(':not([href="/service-mesh"])'));
+}
+
 async function confirmAction(
   page: Page,
   button: string,
@@ -51,7 +58,7 @@ test('a developer brings a service into the mesh, restarts it and limits its egr
   });
   await expect(page.getByText('Not in mesh')).toBeVisible();
 
-  await page.getByRole('link', { name: 'Service mesh', exact: true }).click();
+  await entityMeshTab(page).click();
   await expect(
     page.getByRole('table', { name: 'Mesh settings of notifications' }),
   ).toBeVisible();
@@ -93,7 +100,7 @@ test('a developer brings a service into the mesh, restarts it and limits its egr
   await screenshot(page, 'entity-card', card);
 
   // 4. A Sidecar egress: defaults to ./* and the control plane, one host added.
-  await page.getByRole('link', { name: 'Service mesh', exact: true }).click();
+  await entityMeshTab(page).click();
   await page.getByRole('button', { name: 'Create Sidecar egress' }).click();
   const host = page.getByRole('textbox', { name: 'Egress host' });
   await host.fill('Not A Host');
@@ -156,7 +163,7 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
     'href',
     /^https:\/\/jaeger-istio-system\.apps\.demo\.example\.com\/search\?service=[a-z]+\.bookinfo&lookback=1h$/,
   );
-  await page.getByRole('link', { name: 'Service mesh', exact: true }).click();
+  await entityMeshTab(page).click();
   await expect(
     page.getByRole('link', { name: 'Kiali' }).first(),
   ).toHaveAttribute(

@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { test, expect, Page } from '@playwright/test';
+
+/*
+ * Journeys of a platform engineer on the "Service mesh" page, against the
+ * demo clusters the test command starts with the app (fresh for every run).
+ * Set README_SCREENSHOTS=1 to refresh the screenshots in docs/images.
+ */
+
+const KUBECONFIG = path.resolve(__dirname, '../../../.demo/kubeconfig');
+
+const screenshot = async (
+  page: Page,
+  name: string,
+  locator?: ReturnType<Page['locator']>,
+) => {
+  if (!process.env.README_SCREENSHOTS) return;
+  const file = `docs/images/${name}.png`;
+  await (locator
+    ? locator.screenshot({ path: file })
+    : page.screenshot({ path: file, fullPage: true }));
+};
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+/**
+ * Serious and critical axe violations in the page's content (not the app's
+ * sidebar and header, which are Backstage's own).
+ */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as any).axe;
+    const result = await axe.run(
+      { include: [['article']] },
+      { resultTypes: ['violations'] },
+    );
+    return result.violations
+      .filter((v: any) => ['serious', 'critical'].includes(v.impact))
+      .map(
+        (v: any) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map((n: any) => n.target.join(' '))
+            .join(', ')}`,
+      );
+  });
+}
+
+/** Picks an option of a Material UI select, named by its label and value. */
+async function select(page: Page, label: string, option: string) {
+  await page.getByRole('button', { name: new RegExp(`^${label} `) }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** Picks options of a Material UI autocomplete. */
+async function pick(page: Page, label: string, options: string[]) {
+  for (const option of options) {
+    await page.getByLabel(label).fill(option);
+    await page.getByRole('option', { name: option, exact: true }).click();
+  }
+}
+
+/** The proxy revision of every running pod of the namespaces, from kubectl. */
+function proxyRevisions(namespaces: string[]): string[] {
+  return namespaces.flatMap(namespace => {
+    const pods = JSON.parse(
+      execFileSync(
+        'kubectl',
+        [
+          '--kubeconfig',
+          KUBECONFIG,
+          '--context',
+          'demo-istio-revisions',
+          '-n',
+          namespace,
+          'get',
+          'pods',
+          '-o',
+          'json',
+        ],
+        { encoding: 'utf8' },
+      ),
+    ).items as Array<{
+      metadata: { name: string; annotations?: Record<string, string> };
+      status?: { phase?: string };
+    }>;
+    return pods
+      .filter(p => p.status?.phase === 'Running')
+      .map(p => {
+        const status = p.metadata.annotations?.['sidecar.istio.io/status'];
+        const revision = status ? JSON.parse(status).revision : 'none';
+        return `${namespace}/${p.metadata.name}: ${revision}`;
+      });
+  });
+}
+
+test('a platform engineer upgrades demo-istio-revisions by canary, promotes it and watches it succeed', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await signIn(page);
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Service mesh', exact: true })
+    .click();
+  await expect(
+    page
+      .getByRole('table', { name: 'Revisions of Istio in istio-system' })
+      .first(),
+  ).toBeVisible();
+  await screenshot(page, 'mesh-page');
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  // The wizard: 1-23-1 → 1-24-3 with catalog as the canary, one namespace
+  // per batch, a pause for promotion after the canary, and the tags moved.
+  await page.getByRole('button', { name: 'Start an upgrade' }).click();
+  await select(page, 'Cluster', 'demo-istio-revisions');
+  await select(page, 'From revision', '1-23-1');
+  await select(page, 'Target revision', '1-24-3');
+  await pick(page, 'Canary namespaces (go first)', ['catalog']);
+  await page.locator('#upgrade-batchSize').fill('1');
+  await page.locator('#upgrade-readinessDeadlineSeconds').fill('120');
+  await expect(
+    page.getByLabel('Pause after the canary for promotion'),
+  ).toBeChecked();
+  await pick(page, 'Tags to move at the end', ['prod-stable', 'default']);
+
+  // The dry run: search carries both injection labels (IST0123), which
+  // blocks until overridden; nothing is written before Start.
+  await page.getByRole('button', { name: 'Plan (dry run)' }).click();
+  await expect(
+    page.getByText(/conflictingLabels blocks the upgrade/),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'Start upgrade' }),
+  ).toBeDisabled();
+  const overrides = page.getByRole('checkbox', { name: /^Override / });
+  for (const override of await overrides.all()) await override.check();
+  await page.getByRole('button', { name: 'Plan (dry run)' }).click();
+  const batches = page.getByRole('table', { name: 'Planned batches' });
+  await expect(batches).toContainText('1 (canary)');
+  await expect(batches).toContainText('catalog');
+  await expect(
+    page.getByRole('table', { name: 'Namespace changes' }),
+  ).toContainText('istio.io/rev=1-24-3');
+  await screenshot(page, 'upgrade-plan');
+  expect(await accessibilityViolations(page)).toEqual([]);
+  const before = proxyRevisions(['catalog', 'search']);
+  expect(before.filter(p => p.endsWith(': 1-23-1')).length).toBeGreaterThan(0);
+
+  await page.getByRole('button', { name: 'Start upgrade' }).click();
+  await expect(page).toHaveURL(/\/service-mesh\/upgrades\/[0-9a-f-]{36}$/);
+  // A marker that a reload would lose: every change below arrives live.
+  await page.evaluate(() => {
+    (window as any).meshJourneyMarker = true;
+  });
+  await expect(page.getByText('live', { exact: true })).toBeVisible();
+
+  // The canary batch passes, then the upgrade waits for promotion.
+  await expect(page.getByText('State: Waiting for promotion')).toBeVisible({
+    timeout: 120_000,
+  });
+  const upgradeBatches = page.getByRole('table', { name: 'Batches' });
+  await expect(upgradeBatches).toContainText('catalog: migrated');
+  await expect(upgradeBatches).toContainText('search: waiting');
+  await expect(
+    page.getByRole('progressbar', { name: /^1 of 2 namespaces on 1-24-3$/ }),
+  ).toBeVisible();
+
+  await page.getByRole('button', { name: 'Promote', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('remaining');
+  await dialog.getByRole('button', { name: 'Promote' }).click();
+
+  await expect(page.getByText('State: Succeeded')).toBeVisible({
+    timeout: 180_000,
+  });
+  await expect(upgradeBatches).toContainText('search: migrated');
+  await expect(
+    page.getByRole('progressbar', { name: /^2 of 2 namespaces on 1-24-3$/ }),
+  ).toBeVisible();
+  const pods = page.getByRole('progressbar', { name: /pods on 1-24-3$/ });
+  await expect(pods).toHaveAttribute('aria-valuenow', '100');
+  expect(await page.evaluate(() => (window as any).meshJourneyMarker)).toBe(
+    true,
+  );
+
+  // Every running pod is on the new revision, as kubectl sees it too.
+  const after = proxyRevisions(['catalog', 'search']);
+  expect(after.length).toBeGreaterThan(0);
+  expect(after.filter(p => !p.endsWith(': 1-24-3'))).toEqual([]);
+});
