@@ -42,7 +42,7 @@ describe('MeshOverviewPage', () => {
     const revisions = await screen.findByRole('table', {
       name: 'Revisions of Istio in istio-system',
     });
-    const row = within(revisions).getByRole('row', { name: /1-23-1/ });
+    const row = within(revisions).getAllByRole('row', { name: /1-23-1/ })[0];
     expect(within(row).getByText('1.23.1')).toBeVisible();
     expect(within(row).getByText('default, prod-stable')).toBeVisible();
     expect(within(row).getAllByText('Ready')).toHaveLength(2);
