@@ -187,6 +187,8 @@ function proxySkew(input: PrecheckInput): Outcome {
   };
 }
 
+const DEFAULT_VALIDATOR = 'istiod-default-validator';
+
 /**
  * After a removal, a validator pointing at a deleted istiod rejects all Istio
  * config (istio#43227). Per-revision validators (`istio-validator-<rev>-<ns>`)
@@ -235,8 +237,6 @@ function validatingWebhook(input: PrecheckInput): Outcome {
     details: [detail],
   };
 }
-
-const DEFAULT_VALIDATOR = 'istiod-default-validator';
 
 /** The validator's `istio.io/rev` label, else its istiod service's name. */
 function validatorRevision(
