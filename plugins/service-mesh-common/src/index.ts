@@ -10,5 +10,6 @@ export * from './labels';
 export * from './labelSelector';
 export * from './permissions';
 export * from './types';
+export * from './upgradePhases';
 export * from './sidecarEgress';
 export * from './workloadKinds';

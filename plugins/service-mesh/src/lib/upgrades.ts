@@ -12,19 +12,6 @@ export type NamespaceUpgradeStatus =
 /** The StatusText kinds, so state always shows as words beside the icon. */
 export type StatusKind = 'ok' | 'warning' | 'error' | 'aborted' | 'pending';
 
-/** Phases that hold the control plane, as the backend's state machine counts them. */
-export const ACTIVE_PHASES: readonly UpgradePhase[] = [
-  'Planned',
-  'Running',
-  'WaitingForPromotion',
-  'Paused',
-  'RollingBack',
-];
-
-export function isActive(phase: UpgradePhase): boolean {
-  return ACTIVE_PHASES.includes(phase);
-}
-
 const PHASE_TEXT: Record<UpgradePhase, { text: string; status: StatusKind }> = {
   Planned: { text: 'Planned', status: 'pending' },
   Running: { text: 'Running', status: 'pending' },

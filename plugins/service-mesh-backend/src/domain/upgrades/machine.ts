@@ -1,3 +1,4 @@
+import { ACTIVE_UPGRADE_PHASES } from '@mesh-backstage/plugin-service-mesh-common';
 import type {
   BatchState,
   NamespaceState,
@@ -26,16 +27,8 @@ export const TERMINAL_PHASES: readonly UpgradePhase[] = [
   'RolledBack',
 ];
 
-/**
- * Phases in which an upgrade holds its control plane: a second one is
- * refused. Not Planned: a plan never started blocks nobody.
- */
-export const ACTIVE_PHASES: readonly UpgradePhase[] = [
-  'Running',
-  'WaitingForPromotion',
-  'Paused',
-  'RollingBack',
-];
+/** Phases in which an upgrade holds its control plane (one list, in -common). */
+export const ACTIVE_PHASES: readonly UpgradePhase[] = ACTIVE_UPGRADE_PHASES;
 
 export interface OperationContext {
   now: Date;

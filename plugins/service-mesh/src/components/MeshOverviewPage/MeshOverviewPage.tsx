@@ -16,17 +16,18 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  ControlPlaneInfo,
-  MeshClusterOverview,
-  MeshNamespaceOverview,
-  UpgradeSummary,
+import {
+  isActiveUpgradePhase,
+  type ControlPlaneInfo,
+  type MeshClusterOverview,
+  type MeshNamespaceOverview,
+  type UpgradeSummary,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../../api';
 import { useLiveData } from '../../hooks/useLiveData';
 import { useUpgradePermissions } from '../../hooks/useUpgradePermissions';
 import { UPGRADES_CHANNEL } from '../../lib/signals';
-import { isActive, phaseText } from '../../lib/upgrades';
+import { phaseText } from '../../lib/upgrades';
 import { clusterProblem, controlPlaneName } from '../../lib/meshSummary';
 import { staleClusterText } from '../../lib/dataAge';
 import { newUpgradeRouteRef, upgradeRouteRef } from '../../routes';
@@ -140,7 +141,7 @@ function ClusterCard({ cluster }: { cluster: MeshClusterOverview }) {
 
 function UpgradesTable({ upgrades }: { upgrades: UpgradeSummary[] }) {
   const upgradeLink = useRouteRef(upgradeRouteRef);
-  const running = upgrades.filter(u => isActive(u.phase));
+  const running = upgrades.filter(u => isActiveUpgradePhase(u.phase));
   return (
     <InfoCard title="Control-plane upgrades">
       {running.length === 0 && (

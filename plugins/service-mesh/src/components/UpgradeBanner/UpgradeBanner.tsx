@@ -3,16 +3,16 @@ import { Link } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  EntityMeshStatus,
-  UpgradeDetails,
+import {
+  isActiveUpgradePhase,
+  type EntityMeshStatus,
+  type UpgradeDetails,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef, type ServiceMeshApi } from '../../api';
 import { useLiveData } from '../../hooks/useLiveData';
 import { formatAge } from '../../lib/dataAge';
 import { UPGRADES_CHANNEL } from '../../lib/signals';
 import {
-  isActive,
   namespaceInUpgrade,
   namespaceStatusText,
   type NamespaceInUpgrade,
@@ -51,7 +51,7 @@ async function upgradesTouching(
     .flatMap(l => l.items)
     .filter(
       u =>
-        isActive(u.phase) ||
+        isActiveUpgradePhase(u.phase) ||
         (u.finishedAt && now - Date.parse(u.finishedAt) < RECENT_UPGRADE_MS),
     )
     .slice(0, MAX_UPGRADES);
@@ -80,7 +80,9 @@ export function bannerText(touch: Touch, now: number = Date.now()): string {
   });
   const subject =
     namespaces.length === 1 ? 'your namespace' : 'your namespaces:';
-  const ended = isActive(upgrade.phase) ? '' : ` (${upgrade.phase})`;
+  const ended = isActiveUpgradePhase(upgrade.phase)
+    ? ''
+    : ` (${upgrade.phase})`;
   return `Mesh upgrade to ${
     upgrade.targetRevision
   }${ended}: ${subject} ${parts.join('; ')}`;
