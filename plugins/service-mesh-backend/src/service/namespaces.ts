@@ -14,7 +14,6 @@ import {
   NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KUBERNETES_CLUSTER_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
@@ -32,22 +31,13 @@ import { buildMeshContext, toControlPlaneInfo } from '../domain';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import type { createOpenApiRouter } from '../schema/openapi';
 import { applyInTurns } from './applyInTurns';
+import { principalRef, requireBasicPermissions } from './basicPermissions';
 import { snapshotFromCache } from './clusterSnapshot';
 import { withFreshObjects } from './freshObjects';
 import { refusalToError } from './guardErrors';
 import { KeyedQueue } from './KeyedQueue';
 
 type ApiRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
-
-/** Who asks: the user, or the calling service. */
-export function requesterOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
-}
 
 /**
  * Namespaces for services that are not in the catalog yet (a Software
@@ -165,20 +155,17 @@ export async function authorizeProvisional(
 ): Promise<void> {
   const ref = stringifyEntityRef(entity);
   const by = entity.metadata.annotations?.[PROVISIONED_BY_ANNOTATION];
-  if (by !== requesterOf(credentials)) {
+  if (by !== principalRef(credentials)) {
     throw new NotAllowedError(
       `${ref} is not in the catalog yet; only ${by}, who provisioned its namespace, may act on it until it is registered`,
     );
   }
-  const [decision] = await permissions.authorize(
-    [{ permission: serviceMeshNamespaceCreatePermission }],
-    { credentials },
+  await requireBasicPermissions(
+    permissions,
+    credentials,
+    [serviceMeshNamespaceCreatePermission],
+    ` (acting on ${ref}, which is not in the catalog yet)`,
   );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      `Not allowed: ${serviceMeshNamespaceCreatePermission.name} (acting on ${ref}, which is not in the catalog yet)`,
-    );
-  }
 }
 
 /** `POST /namespaces`: provision a namespace for a new service. */
@@ -193,17 +180,10 @@ export function registerNamespaceRoutes(
 ): void {
   const { httpAuth, permissions, auditor, namespaces } = options;
 
-  async function authorizeCreate(credentials: BackstageCredentials) {
-    const [decision] = await permissions.authorize(
-      [{ permission: serviceMeshNamespaceCreatePermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${serviceMeshNamespaceCreatePermission.name}`,
-      );
-    }
-  }
+  const authorizeCreate = (credentials: BackstageCredentials) =>
+    requireBasicPermissions(permissions, credentials, [
+      serviceMeshNamespaceCreatePermission,
+    ]);
 
   router.get('/control-planes', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -235,7 +215,7 @@ export function registerNamespaceRoutes(
       await authorizeCreate(credentials);
       const result = await namespaces.provision(
         { ...request, entityRef },
-        requesterOf(credentials),
+        principalRef(credentials),
       );
       await event.success({
         meta: {

@@ -4,11 +4,8 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   serviceMeshUpgradeCreatePermission,
   serviceMeshUpgradeForcePermission,
@@ -24,6 +21,10 @@ import {
   type UpgradeRequest,
 } from '../domain/upgrades';
 import type { createOpenApiRouter } from '../schema/openapi';
+import {
+  principalRef,
+  requireBasicPermissions,
+} from '../service/basicPermissions';
 import type { PersonOperation, UpgradeService } from './UpgradeService';
 
 type ApiRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
@@ -38,16 +39,6 @@ export interface UpgradeRoutesOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   upgrades: UpgradeService;
-}
-
-/** Who did it, for events and the audit: the user, or the calling service. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
 }
 
 function toUpgradeRequest(body: UpgradeRequestBody): UpgradeRequest {
@@ -107,20 +98,12 @@ export function registerUpgradeRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const decisions = await permissions.authorize(
-      wanted.map(permission => ({ permission })),
-      { credentials },
+    await requireBasicPermissions(
+      permissions,
+      credentials,
+      wanted,
+      '. Control-plane upgrades are for the platform team.',
     );
-    const denied = wanted.filter(
-      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-    );
-    if (denied.length > 0) {
-      throw new NotAllowedError(
-        `Not allowed: ${denied
-          .map(p => p.name)
-          .join(', ')}. Control-plane upgrades are for the platform team.`,
-      );
-    }
     return credentials;
   }
 
@@ -185,7 +168,10 @@ export function registerUpgradeRoutes(
       },
       async () => {
         const credentials = await authorize(req, ...createPermissions(body));
-        return upgrades.create(toUpgradeRequest(body), actorOf(credentials));
+        return upgrades.create(
+          toUpgradeRequest(body),
+          principalRef(credentials),
+        );
       },
     );
     res.json(upgrade);
@@ -224,7 +210,7 @@ export function registerUpgradeRoutes(
             serviceMeshUpgradeOperatePermission,
           );
           return upgrades.operate(upgradeId, toOperation(operation, body), {
-            actor: actorOf(credentials),
+            actor: principalRef(credentials),
             cluster: body.cluster,
           });
         },

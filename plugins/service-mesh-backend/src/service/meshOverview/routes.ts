@@ -2,10 +2,9 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { serviceMeshUpgradeReadPermission } from '@mesh-backstage/plugin-service-mesh-common';
 import type { createOpenApiRouter } from '../../schema/openapi';
+import { requireBasicPermissions } from '../basicPermissions';
 import type { MeshOverviewService } from './MeshOverviewService';
 
 type ApiRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
@@ -30,15 +29,12 @@ export function registerMeshOverviewRoute(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const [decision] = await permissions.authorize(
-      [{ permission: serviceMeshUpgradeReadPermission }],
-      { credentials },
+    await requireBasicPermissions(
+      permissions,
+      credentials,
+      [serviceMeshUpgradeReadPermission],
+      '. The mesh overview is for the platform team.',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${serviceMeshUpgradeReadPermission.name}. The mesh overview is for the platform team.`,
-      );
-    }
     // The generated router leaves query parameters untyped; the spec's
     // validator has checked `cluster` is a cluster name.
     const { cluster } = req.query as { cluster?: string };
