@@ -8,6 +8,7 @@
 export * from './annotations';
 export * from './labels';
 export * from './labelSelector';
+export * from './names';
 export * from './permissions';
 export * from './types';
 export * from './upgradePhases';

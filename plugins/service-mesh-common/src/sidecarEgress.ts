@@ -1,4 +1,5 @@
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+import { isDns1123Label } from './names';
+
 const NAMESPACE_WILDCARDS = ['.', '*', '~'];
 
 /**
@@ -20,10 +21,7 @@ export function egressHostProblem(host: unknown): string | undefined {
   }
   const namespace = host.slice(0, slash);
   const dnsName = host.slice(slash + 1);
-  if (
-    !NAMESPACE_WILDCARDS.includes(namespace) &&
-    !DNS_1123_LABEL.test(namespace)
-  ) {
+  if (!NAMESPACE_WILDCARDS.includes(namespace) && !isDns1123Label(namespace)) {
     return `Egress host "${host}": "${namespace}" is not a namespace name (lowercase letters, digits and -), ".", "*" or "~"`;
   }
   if (dnsName === '*') {
@@ -35,7 +33,7 @@ export function egressHostProblem(host: unknown): string | undefined {
   if (
     dnsName === '' ||
     dnsName.length > 253 ||
-    labels.some(label => !DNS_1123_LABEL.test(label))
+    labels.some(label => !isDns1123Label(label))
   ) {
     return `Egress host "${host}": "${dnsName}" is not a DNS name, "*" or "*.domain"`;
   }

@@ -1,13 +1,15 @@
 import { InputError } from '@backstage/errors';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import type { KubeOperation } from '@mesh-backstage/plugin-service-mesh-common';
+import {
+  isDns1123Label,
+  type KubeOperation,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { z } from 'zod/v3';
 
 export type Z = typeof z;
 
-/** An RFC 1123 label, as Kubernetes wants namespace and revision names. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** What an RFC 1123 label is, as Kubernetes wants namespace and revision names. */
 const DNS_LABEL_RULE =
   'at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit';
 
@@ -31,8 +33,7 @@ export const targetFields = {
   namespace: (zImpl: Z) =>
     zImpl
       .string()
-      .max(63, { message: `must be ${DNS_LABEL_RULE}` })
-      .regex(DNS_LABEL, { message: `must be ${DNS_LABEL_RULE}` })
+      .refine(isDns1123Label, { message: `must be ${DNS_LABEL_RULE}` })
       .describe('The Kubernetes namespace of the service'),
 };
 
@@ -40,8 +41,7 @@ export const targetFields = {
 export const revisionField = (zImpl: Z) =>
   zImpl
     .string()
-    .max(63, { message: `must be ${DNS_LABEL_RULE}` })
-    .regex(DNS_LABEL, { message: `must be ${DNS_LABEL_RULE}` });
+    .refine(isDns1123Label, { message: `must be ${DNS_LABEL_RULE}` });
 
 /** Where every mesh action acts, as its input gives it. */
 export interface MeshTarget {

@@ -1,4 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  egressHostProblem,
+  isDns1123Label,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import type { ServiceMeshService } from '@mesh-backstage/plugin-service-mesh-node';
 import {
   changeOutputFields,
@@ -10,16 +14,13 @@ import {
   MeshTarget,
 } from './common';
 
-/** `namespace/dnsName`, where namespace is `.`, `*`, `~` or a namespace name. */
-const EGRESS_HOST =
-  /^(\.|\*|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|(\*\.)?[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?)$/;
-
 const inputFields = {
   ...targetFields,
   hosts: (z: Z) =>
     z
       .array(
-        z.string().regex(EGRESS_HOST, {
+        // The egress-host rule the backend and the Sidecar editor apply.
+        z.string().refine(host => egressHostProblem(host) === undefined, {
           message:
             'must be namespace/dnsName, such as ./* (own namespace), istio-system/* or */api.example.com',
         }),
@@ -33,7 +34,7 @@ const inputFields = {
   name: (z: Z) =>
     z
       .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+      .refine(isDns1123Label, {
         message: 'must be a Kubernetes name (lowercase letters, digits and -)',
       })
       .optional()

@@ -1,3 +1,7 @@
+import {
+  isDns1123Label,
+  labelValueProblem,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { isIgnoredByMesh, NEVER_INJECTED_NAMESPACES } from './injection';
 import type { ControlPlaneModel } from './controlPlane';
 import type { Namespace } from './kube';
@@ -32,14 +36,6 @@ function refuse(
   return { ok: false, refusal: { kind, code, message, forceable } };
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Kubernetes label values: up to 63 of `[A-Za-z0-9_.-]`, alphanumeric at both ends. */
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
-export function isDns1123Label(value: string): boolean {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
-}
-
 /** Namespace names must be DNS-1123 labels. */
 export function checkNamespaceName(name: unknown): GuardResult {
   if (typeof name !== 'string' || !isDns1123Label(name)) {
@@ -59,8 +55,7 @@ export function checkRevisionName(name: unknown): GuardResult {
   if (
     typeof name !== 'string' ||
     name === '' ||
-    name.length > 63 ||
-    !LABEL_VALUE.test(name)
+    labelValueProblem('istio.io/rev', name) !== undefined
   ) {
     return refuse(
       'input',

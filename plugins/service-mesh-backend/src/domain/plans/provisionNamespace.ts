@@ -1,5 +1,6 @@
 import type { KubeObject } from '../kube';
-import { checkNamespaceName, isDns1123Label } from '../guards';
+import { isDns1123Label } from '@mesh-backstage/plugin-service-mesh-common';
+import { checkNamespaceName } from '../guards';
 import { NEVER_INJECTED_NAMESPACES } from '../injection';
 import { ClusterSnapshot, findNamespace } from '../snapshot';
 import { createOperation } from './operations';

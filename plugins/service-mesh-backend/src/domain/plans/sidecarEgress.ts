@@ -2,7 +2,7 @@ import {
   JsonPatchOperation,
   SidecarEgressRequest,
 } from '@mesh-backstage/plugin-service-mesh-common';
-import { isDns1123Label } from '../guards';
+import { isDns1123Label } from '@mesh-backstage/plugin-service-mesh-common';
 import type { IstioSidecar } from '../kube';
 import { meshVisibleServices, type MeshContext } from '../mesh';
 import {
