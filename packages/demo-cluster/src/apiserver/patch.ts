@@ -3,6 +3,7 @@ import {
   JsonPatchError,
   Operation,
 } from 'fast-json-patch';
+import { unknownBodyFormat, unsupportedMediaType } from './status';
 import { ApiError, KubeObject, PatchType } from './types';
 
 type JsonMap = Record<string, unknown>;
@@ -15,9 +16,7 @@ export const SUPPORTED_PATCH_TYPES: PatchType[] = [
 ];
 
 export function serverSideApplyUnsupported(): ApiError {
-  return new ApiError(
-    415,
-    'UnsupportedMediaType',
+  return unsupportedMediaType(
     'server-side apply is not supported by the demo cluster; use client-side `kubectl apply` or another patch type',
   );
 }
@@ -48,13 +47,7 @@ export function applyPatch(
     case 'application/apply-patch+yaml':
       throw serverSideApplyUnsupported();
     default:
-      throw new ApiError(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: ${SUPPORTED_PATCH_TYPES.join(
-          ', ',
-        )}`,
-      );
+      throw unknownBodyFormat(SUPPORTED_PATCH_TYPES);
   }
 }
 

@@ -154,3 +154,17 @@ export function methodNotAllowed(message: string): ApiError {
 export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
+
+/** 415: a body or patch type the server does not decode. */
+export function unsupportedMediaType(message: string): ApiError {
+  return new ApiError(415, 'UnsupportedMediaType', message);
+}
+
+/** 415 in the apiserver's words, listing the media types it accepts. */
+export function unknownBodyFormat(accepted: readonly string[]): ApiError {
+  return unsupportedMediaType(
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(
+      ', ',
+    )}`,
+  );
+}

@@ -1,3 +1,4 @@
+import { unsupportedMediaType } from '../status';
 import { ApiError } from '../types';
 
 /**
@@ -208,9 +209,7 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   };
   const schema = SCHEMAS[`${apiVersion}/${kind}`];
   if (!schema) {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
+    throw unsupportedMediaType(
       `the demo cluster decodes protobuf bodies only for ${Object.keys(
         SCHEMAS,
       ).join(', ')}, not ${apiVersion}/${kind}; send JSON`,

@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { statusOf } from '../status';
+import { statusOf, unknownBodyFormat } from '../status';
 import { ApiError } from '../types';
 import { decodeProtobufObject } from './protobuf';
 
@@ -82,13 +82,7 @@ const BODY_MEDIA_TYPES = [
 /** A CBOR body, or protobuf where only JSON can be (a patch): 415, as a real apiserver answers. */
 function refuseUndecodable(contentType: string | undefined): void {
   if (/protobuf|cbor/.test(contentType ?? '')) {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${BODY_MEDIA_TYPES.join(
-        ', ',
-      )}`,
-    );
+    throw unknownBodyFormat(BODY_MEDIA_TYPES);
   }
 }
 
