@@ -1,5 +1,6 @@
 import type { Watch } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { backoffMs } from './retry';
 
 /** The part of a Kubernetes object every cached item keeps. */
 export interface CachedObject {
@@ -225,12 +226,12 @@ export class Reflector<T extends CachedObject> {
     const status = (error as any)?.statusCode;
     this.lastError = status ? `${status} ${message}` : message;
     const { minBackoffMs = 500, maxBackoffMs = 5_000 } = this.options;
-    const base = Math.min(
+    const delay = backoffMs(
+      this.failures,
+      minBackoffMs,
       maxBackoffMs,
-      minBackoffMs * 2 ** (this.failures - 1),
+      this.options.random,
     );
-    const delay =
-      base / 2 + (this.options.random ?? Math.random)() * (base / 2);
     this.options.logger.warn(
       `${this.options.name}: watch failed (${
         this.lastError

@@ -122,10 +122,20 @@ export function retryDelayMs(
   if (failure.retryAfterMs !== undefined) {
     return failure.retryAfterMs + random() * policy.baseDelayMs;
   }
-  const base = Math.min(
-    policy.maxDelayMs,
-    policy.baseDelayMs * 2 ** (retry - 1),
-  );
+  return backoffMs(retry, policy.baseDelayMs, policy.maxDelayMs, random);
+}
+
+/**
+ * "Equal jitter" exponential backoff for try number `attempt` (1 for the
+ * first retry): half the doubled delay, plus a random half.
+ */
+export function backoffMs(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(maxMs, minMs * 2 ** (attempt - 1));
   return base / 2 + random() * (base / 2);
 }
 
