@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test, expect, Page } from '@playwright/test';
+import { screenshot, signIn } from './support';
 
 /*
  * Journeys of a platform engineer on the "Service mesh" page, against the
@@ -9,28 +10,6 @@ import { test, expect, Page } from '@playwright/test';
  */
 
 const KUBECONFIG = path.resolve(__dirname, '../../../.demo/kubeconfig');
-
-const screenshot = async (
-  page: Page,
-  name: string,
-  locator?: ReturnType<Page['locator']>,
-) => {
-  if (!process.env.README_SCREENSHOTS) return;
-  const file = `docs/images/${name}.png`;
-  await (locator
-    ? locator.screenshot({ path: file })
-    : page.screenshot({ path: file, fullPage: true }));
-};
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 /**
  * Serious and critical axe violations in the page's content (not the app's

@@ -1,32 +1,11 @@
 import { test, expect, Page } from '@playwright/test';
+import { screenshot, signIn } from './support';
 
 /*
  * Journeys of a developer on the demo clusters that the test command starts
  * with the app (fresh for every run). Set README_SCREENSHOTS=1 to refresh the
  * screenshots in docs/images.
  */
-
-const screenshot = async (
-  page: Page,
-  name: string,
-  locator?: ReturnType<Page['locator']>,
-) => {
-  if (!process.env.README_SCREENSHOTS) return;
-  const path = `docs/images/${name}.png`;
-  await (locator
-    ? locator.screenshot({ path })
-    : page.screenshot({ path, fullPage: true }));
-};
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 /** The entity's "Service mesh" tab, not the sidebar's "Service mesh" page. */
 function entityMeshTab(page: Page) {
