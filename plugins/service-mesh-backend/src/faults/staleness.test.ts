@@ -18,10 +18,10 @@ const SIDECARS = { group: 'networking.istio.io', plural: 'sidecars' };
  */
 const STALE_AFTER_SECONDS = 3;
 /**
- * The issue's outage lasted 60 s; 15 s (five thresholds) shows the same:
- * stale within the threshold, recovered within seconds of the end.
+ * As long as the outage the issue saw: long enough for the watch restarts'
+ * backoff to reach its cap, so recovery is measured from the worst case.
  */
-const OUTAGE_MS = 15_000;
+const OUTAGE_MS = 60_000;
 
 /**
  * Fault suite: the status answer must say when its data is old. List and
@@ -106,9 +106,11 @@ describe('fault suite: stale data', () => {
     );
     expect(cluster().api.writeCount()).toBe(writes);
 
-    await new Promise(resolve =>
-      setTimeout(resolve, OUTAGE_MS - (performance.now() - outageStart)),
-    );
+    // It stays stale for the whole outage, not only at its start.
+    while (performance.now() - outageStart < OUTAGE_MS) {
+      await new Promise(resolve => setTimeout(resolve, 5_000));
+      expect((await clusterStatus()).stale).toBe(true);
+    }
     cluster().faults.remove(rule.id!);
     const toRecovered = await timeUntil(
       async () =>
