@@ -99,6 +99,8 @@ export type KubeVerb = Schemas['KubeVerb'];
 /** @public */
 export type KubeOperation = Schemas['KubeOperation'];
 /** @public */
+export type ObjectChange = Schemas['ObjectChange'];
+/** @public */
 export type PlannedChange = Schemas['PlannedChange'];
 /** @public */
 export type PodRef = Schemas['PodRef'];

@@ -108,6 +108,21 @@ describe('DefaultServiceMeshService against the demo clusters', () => {
     expect(dryRun.change.operations[0].resultYaml).toContain(
       '- legacy-billing',
     );
+    // Other teams' members, the roll's status and uid stay out of the answer.
+    const shown = JSON.stringify(dryRun);
+    for (const other of ['bookinfo', 'orders', 'shipping']) {
+      expect(shown).not.toContain(other);
+    }
+    expect(dryRun.change.operations[0].resultYaml).not.toMatch(
+      /status:|uid:|resourceVersion:/,
+    );
+    expect(dryRun.change.operations[0].otherNamespaces).toBeGreaterThan(0);
+    expect(dryRun.change.operations[0].changes).toEqual([
+      { path: ['spec', 'members'], after: 'legacy-billing', item: true },
+    ]);
+    expect(dryRun.summary).toBe(
+      'Add legacy-billing to members (ServiceMeshMemberRoll default in istio-system)',
+    );
     expect(api.writeCount()).toBe(before);
 
     const real = await service.runAction(
@@ -143,6 +158,7 @@ describe('DefaultServiceMeshService against the demo clusters', () => {
     );
     expect(again.change.operations).toHaveLength(0);
     expect(again.applied).toBe(false);
+    expect(again.summary).toBe('Already a member of the mesh');
   });
 
   it('switches a namespace to a revision, restarts it, and then every pod runs the new revision', async () => {

@@ -10,7 +10,11 @@ import type {
   ServiceMeshActionName,
   ServiceMeshActionResponses,
 } from '@mesh-backstage/plugin-service-mesh-common';
-import { buildMeshContext, deriveClusterStatus } from '../domain';
+import {
+  buildMeshContext,
+  deriveClusterStatus,
+  withoutOtherNamespaces,
+} from '../domain';
 import type {
   ClusterRegistry,
   MeshCluster,
@@ -131,15 +135,19 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         : request;
     const plan = (fresh: Map<string, unknown>) =>
       this.planResponse(action, planRequest, cluster, fresh);
+    // The full plan is applied; the answer names only the entity's namespaces.
     if (request.dryRun) {
-      return plan(new Map());
+      return withoutOtherNamespaces(plan(new Map()), namespaces);
     }
-    return (await applyInTurns({
-      cluster,
-      turns: this.writeTurns,
-      plan,
-      maxConflicts: this.options.maxAttempts ?? 100,
-    })) as ServiceMeshActionResponses[A];
+    return withoutOtherNamespaces(
+      (await applyInTurns({
+        cluster,
+        turns: this.writeTurns,
+        plan,
+        maxConflicts: this.options.maxAttempts ?? 100,
+      })) as ServiceMeshActionResponses[A],
+      namespaces,
+    );
   }
 
   /** Plans from the cache, with objects just read from the cluster in `fresh` in place. */

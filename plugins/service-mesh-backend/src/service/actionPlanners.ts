@@ -4,6 +4,7 @@ import type {
   ServiceMeshActionResponses,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import {
+  describePlan,
   MeshContext,
   planEnroll,
   PlanOutcome,
@@ -24,22 +25,49 @@ type ActionExtras = {
   >;
 };
 
+type Planner<A extends ServiceMeshActionName> = (
+  context: MeshContext,
+  request: ActionRequest<A>,
+  options: { cluster: MeshCluster; now: () => Date },
+) => PlanOutcome<ActionExtras[A]>;
+
+/** A planner whose plans also say in plain words what they change. */
+function described<A extends ServiceMeshActionName>(
+  action: A,
+  planner: Planner<A>,
+): Planner<A> {
+  return (context, request, options) => {
+    const outcome = planner(context, request, options);
+    return outcome.ok
+      ? {
+          ...outcome,
+          summary: describePlan(action, request, outcome.change.operations),
+        }
+      : outcome;
+  };
+}
+
 /**
  * One planner per action. Indexed by a generic action, TypeScript pairs each
  * planner with that action's request type, so no cast is needed.
  */
-export const planners: {
-  [A in ServiceMeshActionName]: (
-    context: MeshContext,
-    request: ActionRequest<A>,
-    options: { cluster: MeshCluster; now: () => Date },
-  ) => PlanOutcome<ActionExtras[A]>;
-} = {
-  enroll: (context, request, { cluster }) =>
+export const planners: { [A in ServiceMeshActionName]: Planner<A> } = {
+  enroll: described('enroll', (context, request, { cluster }) =>
     planEnroll(context, request, { enrollment: cluster.config.enrollment }),
-  unenroll: (context, request) => planUnenroll(context, request),
-  setInjection: (context, request) => planSetInjection(context, request),
-  switchRevision: (context, request) => planSwitchRevision(context, request),
-  restart: (context, request, { now }) => planRestart(context, request, now()),
-  sidecarEgress: (context, request) => planSidecarEgress(context, request),
+  ),
+  unenroll: described('unenroll', (context, request) =>
+    planUnenroll(context, request),
+  ),
+  setInjection: described('setInjection', (context, request) =>
+    planSetInjection(context, request),
+  ),
+  switchRevision: described('switchRevision', (context, request) =>
+    planSwitchRevision(context, request),
+  ),
+  restart: described('restart', (context, request, { now }) =>
+    planRestart(context, request, now()),
+  ),
+  sidecarEgress: described('sidecarEgress', (context, request) =>
+    planSidecarEgress(context, request),
+  ),
 };

@@ -532,9 +532,43 @@ export interface components {
       };
       /** @description One line saying what changes, for people. */
       summary: string;
-      /** @description YAML of the object after the change (empty for `delete`). */
+      /**
+       * @description What changes in the object's spec, labels and annotations, field by
+       *     field (never its status or bookkeeping metadata). Empty for `delete`.
+       */
+      changes?: components['schemas']['ObjectChange'][];
+      /**
+       * @description YAML of the object after the change (empty for `delete`), without
+       *     its status, uid, resourceVersion and managedFields. In a shared
+       *     list (an OSSM 2 member roll) only the entity's own namespaces are
+       *     named; `otherNamespaces` counts the rest.
+       */
       resultYaml: string;
+      /**
+       * @description Namespaces of other entities in the shared list this operation
+       *     edits, left out of the answer (and so are the `test` preconditions
+       *     naming them; the server still applies them).
+       */
+      otherNamespaces?: number;
     };
+    /**
+     * @description One field that changes. `before` absent: the field is added; `after`
+     *     absent: it is removed. With `item`, `before`/`after` is one entry of
+     *     the list at `path` that goes or comes.
+     */
+    ObjectChange: {
+      /** @description Keys from the object's root, such as [metadata, labels, istio.io/rev]. */
+      path: string[];
+      before?: unknown;
+      after?: unknown;
+      item?: boolean;
+    };
+    /**
+     * @description The change in plain words ("Set istio-injection to enabled; remove
+     *     istio.io/rev (namespace demo)"), or, when nothing changes, the state
+     *     found, worded neutrally ("Already a member of the mesh").
+     */
+    ActionSummary: string;
     PlannedChange: {
       /** @description Empty when the request changes nothing (the action is idempotent). */
       operations: components['schemas']['KubeOperation'][];
@@ -547,6 +581,7 @@ export interface components {
       applied: boolean;
       change: components['schemas']['PlannedChange'];
       forced?: components['schemas']['Forced'];
+      summary?: components['schemas']['ActionSummary'];
     };
     PodRef: {
       name: string;
@@ -557,6 +592,7 @@ export interface components {
       applied: boolean;
       change: components['schemas']['PlannedChange'];
       forced?: components['schemas']['Forced'];
+      summary?: components['schemas']['ActionSummary'];
       /** @description The pods the restart replaces. */
       podsToReplace: components['schemas']['PodRef'][];
     };
@@ -565,10 +601,15 @@ export interface components {
       applied: boolean;
       change: components['schemas']['PlannedChange'];
       forced?: components['schemas']['Forced'];
+      summary?: components['schemas']['ActionSummary'];
       /** @description Services the namespace's sidecars can see, before and after the change. */
       visibleServices: {
         before: number;
         after: number;
+        /** @description Services (`namespace/name`) the sidecars see now and no longer would, at most 100. */
+        disappearing?: string[];
+        /** @description Services (`namespace/name`) the sidecars would see that they do not now, at most 100. */
+        appearing?: string[];
       };
     };
     /**

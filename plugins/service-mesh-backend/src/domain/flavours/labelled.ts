@@ -10,7 +10,7 @@ import { ControlPlaneModel, revisionRouting } from '../controlPlane';
 import { checkInjectorReady, runGuards } from '../guards';
 import { decideInjection, resolveRevision } from '../injection';
 import type { ConfigMap, Namespace } from '../kube';
-import { describeLabels, labelPatch } from '../plans/operations';
+import { labelPatch } from '../plans/operations';
 import { PlanOutcome, refused } from '../plans/outcome';
 import type { EnrollmentInput } from './types';
 
@@ -167,7 +167,7 @@ export function planLabelledEnroll(input: EnrollmentInput): PlanOutcome {
   const operation = labelPatch(
     namespace,
     wanted,
-    `Label namespace ${namespace.metadata.name}: ${describeLabels(wanted)}`,
+    words => `Namespace ${namespace.metadata.name}: ${words}`,
   );
   return {
     ok: true,

@@ -16,3 +16,6 @@ export {
   resourceVersionTest,
   toYaml,
 } from './operations';
+export { describePlan, describeObjectChange, alreadyDone } from './describe';
+export { objectChanges } from './diff';
+export { withoutOtherNamespaces } from './present';

@@ -5,17 +5,32 @@ import type {
   KubeOperation,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import type { KubeObject } from '../kube';
+import { describeObjectChange } from './describe';
+import { objectChanges } from './diff';
 
 /** Escapes a map key (`istio.io/rev`) for a JSON Pointer (`istio.io~1rev`). */
 export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** YAML people read: without managedFields, which only add noise. */
+/** Bookkeeping the API server keeps on every object; it says nothing about the change. */
+const NOISY_METADATA = [
+  'managedFields',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'selfLink',
+];
+
+/** YAML people read: the object as asked for, without its status and bookkeeping. */
 export function toYaml(object: unknown): string {
   const copy = deepClone(object);
-  if (copy?.metadata?.managedFields) {
-    delete copy.metadata.managedFields;
+  if (copy && typeof copy === 'object') {
+    delete copy.status;
+    for (const key of NOISY_METADATA) {
+      delete copy.metadata?.[key];
+    }
   }
   return stringify(copy, { lineWidth: 0 });
 }
@@ -44,6 +59,7 @@ export function patchOperation(
     name: object.metadata.name,
     patch,
     summary,
+    changes: objectChanges(object, result),
     resultYaml: toYaml(result),
   };
 }
@@ -60,6 +76,7 @@ export function createOperation(
     name: object.metadata.name,
     object: deepClone(object),
     summary,
+    changes: objectChanges(undefined, object),
     resultYaml: toYaml(object),
   };
 }
@@ -131,11 +148,14 @@ export function mapChanges(
   return operations;
 }
 
-/** A label patch of an object, guarded by its resourceVersion; none when nothing changes. */
+/**
+ * A label patch of an object, guarded by its resourceVersion; none when
+ * nothing changes. A summary function gets the changes in plain words.
+ */
 export function labelPatch(
   object: KubeObject,
   wanted: Record<string, string | null>,
-  summary: string,
+  summary: string | ((changesInWords: string) => string),
 ): KubeOperation | undefined {
   const changes = mapChanges(
     object.metadata.labels,
@@ -145,14 +165,20 @@ export function labelPatch(
   if (changes.length === 0) {
     return undefined;
   }
-  return patchOperation(
+  const operation = patchOperation(
     object,
     [...resourceVersionTest(object), ...changes],
-    summary,
+    typeof summary === 'string' ? summary : '',
   );
+  if (typeof summary !== 'string') {
+    operation.summary = summary(
+      (operation.changes ?? []).map(describeObjectChange).join('; '),
+    );
+  }
+  return operation;
 }
 
-/** `a=b, c-` in kubectl's label syntax, for summaries. */
+/** `a=b, c-` in kubectl's label syntax, for the upgrade steps' records. */
 export function describeLabels(wanted: Record<string, string | null>): string {
   return Object.entries(wanted)
     .map(([key, value]) => (value === null ? `${key}-` : `${key}=${value}`))

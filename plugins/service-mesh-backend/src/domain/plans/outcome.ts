@@ -6,6 +6,8 @@ export interface PlanSuccess {
   change: PlannedChange;
   /** Forceable refusals the request overrode with `force`. */
   forced: Refusal[];
+  /** The change in plain words; see describePlan. */
+  summary?: string;
 }
 
 export interface PlanFailure {

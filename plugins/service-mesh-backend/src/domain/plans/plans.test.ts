@@ -397,7 +397,12 @@ describe('planSidecarEgress', () => {
     expect(operation.object).toMatchObject({
       spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] },
     });
-    expect(outcome.visibleServices).toEqual({ before: 6, after: 4 });
+    expect(outcome.visibleServices).toEqual({
+      before: 6,
+      after: 4,
+      disappearing: ['other/other-a', 'other/other-b'],
+      appearing: [],
+    });
   });
 
   it('updates an existing Sidecar with a guarded patch, and no-ops when equal', () => {
@@ -421,7 +426,12 @@ describe('planSidecarEgress', () => {
     const outcome = ok(
       planSidecarEgress(buildMeshContext(snapshot), request, noSchema),
     );
-    expect(outcome.visibleServices).toEqual({ before: 3, after: 6 });
+    expect(outcome.visibleServices).toEqual({
+      before: 3,
+      after: 6,
+      disappearing: [],
+      appearing: ['istio-system/istiod', 'other/other-a', 'other/other-b'],
+    });
     const [operation] = outcome.change.operations;
     expect(operation.patch).toEqual([
       { op: 'test', path: '/metadata/resourceVersion', value: '3' },

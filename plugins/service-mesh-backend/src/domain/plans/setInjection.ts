@@ -11,7 +11,6 @@ import { inNamespace } from '../snapshot';
 import { chooseWorkloads } from './chooseWorkloads';
 import { prepareNamespaceAction } from './enroll';
 import {
-  describeLabels,
   labelPatch,
   mapChanges,
   patchOperation,
@@ -36,7 +35,10 @@ export function planSetInjection(
   const { namespace, controlPlane } = prepared;
   const name = namespace.metadata.name;
 
-  if (controlPlane.flavour === 'ossm2' || request.workloads) {
+  const perWorkload =
+    controlPlane.flavour === 'ossm2' ||
+    controlPlane.injector?.policy.policy === 'disabled';
+  if (perWorkload || request.workloads) {
     const chosen = chooseWorkloads(
       inNamespace(context.snapshot.workloads, name),
       request.workloads,
@@ -110,9 +112,7 @@ export function planSetInjection(
   const operation = labelPatch(
     namespace,
     wanted,
-    `Label namespace ${name}: ${describeLabels(
-      wanted,
-    )}; existing pods change on restart`,
+    words => `Namespace ${name}: ${words}; existing pods change on restart`,
   );
   return {
     ok: true,

@@ -1,13 +1,14 @@
 import {
   JsonPatchOperation,
   SidecarEgressRequest,
+  SidecarEgressResponse,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { isDns1123Label } from '@mesh-backstage/plugin-service-mesh-common';
-import type { IstioSidecar } from '../kube';
+import type { IstioSidecar, Service } from '../kube';
 import { meshVisibleServices, type MeshContext } from '../mesh';
 import {
-  countVisibleServices,
   defaultEgressHosts,
+  egressHostAllows,
   egressHostProblem,
   egressHostsOf,
   namespaceDefaultSidecar,
@@ -21,6 +22,11 @@ import {
   resourceVersionTest,
 } from './operations';
 import { PlanOutcome, refused } from './outcome';
+
+/** Services named in `disappearing` and `appearing`; the counts say the rest. */
+const LISTED_SERVICES = 100;
+
+type VisibleServicesChange = SidecarEgressResponse['visibleServices'];
 
 export interface SidecarEgressOptions {
   /** Defaults to the Istio schema of `@kubernetes-models/istio`. */
@@ -52,7 +58,7 @@ export function planSidecarEgress(
   context: MeshContext,
   request: SidecarEgressRequest,
   options: SidecarEgressOptions = {},
-): PlanOutcome<{ visibleServices: { before: number; after: number } }> {
+): PlanOutcome<{ visibleServices: VisibleServicesChange }> {
   const prepared = prepareNamespaceAction(context, request);
   if (!prepared.ok) {
     return prepared;
@@ -136,15 +142,19 @@ export function planSidecarEgress(
         ns,
         controlPlane.namespace,
       );
-  const before = current
-    ? countVisibleServices(
-        visible,
-        egressHostsOf(current),
-        ns,
-        options.clusterDomain,
-      )
-    : visible.length;
-  const after = countVisibleServices(visible, hosts, ns, options.clusterDomain);
+  const allowedBy = (egress: string[]) =>
+    visible.filter(service =>
+      egress.some(host =>
+        egressHostAllows(host, ns, service, options.clusterDomain),
+      ),
+    );
+  const seenBefore = current ? allowedBy(egressHostsOf(current)) : visible;
+  const seenAfter = allowedBy(hosts);
+  const names = (services: Service[]) =>
+    services
+      .map(s => `${s.metadata.namespace}/${s.metadata.name}`)
+      .sort()
+      .slice(0, LISTED_SERVICES);
 
   let operations;
   if (!existing) {
@@ -193,6 +203,11 @@ export function planSidecarEgress(
     ok: true,
     change: { operations },
     forced: [],
-    visibleServices: { before, after },
+    visibleServices: {
+      before: seenBefore.length,
+      after: seenAfter.length,
+      disappearing: names(seenBefore.filter(s => !seenAfter.includes(s))),
+      appearing: names(seenAfter.filter(s => !seenBefore.includes(s))),
+    },
   };
 }

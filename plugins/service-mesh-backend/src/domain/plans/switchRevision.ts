@@ -13,7 +13,7 @@ import {
 import { resolveRevision } from '../injection';
 import type { MeshContext } from '../mesh';
 import { prepareNamespaceAction } from './enroll';
-import { describeLabels, labelPatch } from './operations';
+import { labelPatch } from './operations';
 import { PlanOutcome, refused } from './outcome';
 
 /**
@@ -41,6 +41,13 @@ export function planSwitchRevision(
       `${namespace.metadata.name} is served by OpenShift Service Mesh 2, which has no revisions to switch; move it to another control plane's member roll instead`,
     );
   }
+  if (controlPlane.injector) {
+    return refused(
+      'input',
+      'SM-SWITCH-NO-REVISIONS',
+      `${namespace.metadata.name} is served by a control plane from before istiod (${controlPlane.flavour}), which has no revisions to switch`,
+    );
+  }
   const labelled = context.controlPlanes.filter(cp => cp.flavour !== 'ossm2');
   const resolved = resolveRevision(request.revision, revisionRouting(labelled));
   const guards = runGuards(
@@ -63,9 +70,8 @@ export function planSwitchRevision(
   const operation = labelPatch(
     namespace,
     wanted,
-    `Label namespace ${namespace.metadata.name}: ${describeLabels(
-      wanted,
-    )}; pods move to ${request.revision} when restarted`,
+    words =>
+      `Namespace ${namespace.metadata.name}: ${words}; pods move to ${request.revision} when restarted`,
   );
   return {
     ok: true,

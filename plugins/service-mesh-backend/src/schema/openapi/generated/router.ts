@@ -1372,12 +1372,52 @@ export const spec = {
             type: 'string',
             description: 'One line saying what changes, for people.',
           },
+          changes: {
+            type: 'array',
+            description:
+              "What changes in the object's spec, labels and annotations, field by\nfield (never its status or bookkeeping metadata). Empty for `delete`.\n",
+            items: {
+              $ref: '#/components/schemas/ObjectChange',
+            },
+          },
           resultYaml: {
             type: 'string',
             description:
-              'YAML of the object after the change (empty for `delete`).',
+              "YAML of the object after the change (empty for `delete`), without\nits status, uid, resourceVersion and managedFields. In a shared\nlist (an OSSM 2 member roll) only the entity's own namespaces are\nnamed; `otherNamespaces` counts the rest.\n",
+          },
+          otherNamespaces: {
+            type: 'integer',
+            description:
+              'Namespaces of other entities in the shared list this operation\nedits, left out of the answer (and so are the `test` preconditions\nnaming them; the server still applies them).\n',
           },
         },
+      },
+      ObjectChange: {
+        type: 'object',
+        description:
+          'One field that changes. `before` absent: the field is added; `after`\nabsent: it is removed. With `item`, `before`/`after` is one entry of\nthe list at `path` that goes or comes.\n',
+        required: ['path'],
+        additionalProperties: false,
+        properties: {
+          path: {
+            type: 'array',
+            description:
+              "Keys from the object's root, such as [metadata, labels, istio.io/rev].",
+            items: {
+              type: 'string',
+            },
+          },
+          before: {},
+          after: {},
+          item: {
+            type: 'boolean',
+          },
+        },
+      },
+      ActionSummary: {
+        type: 'string',
+        description:
+          'The change in plain words ("Set istio-injection to enabled; remove\nistio.io/rev (namespace demo)"), or, when nothing changes, the state\nfound, worded neutrally ("Already a member of the mesh").\n',
       },
       PlannedChange: {
         type: 'object',
@@ -1420,6 +1460,9 @@ export const spec = {
           forced: {
             $ref: '#/components/schemas/Forced',
           },
+          summary: {
+            $ref: '#/components/schemas/ActionSummary',
+          },
         },
       },
       PodRef: {
@@ -1452,6 +1495,9 @@ export const spec = {
           forced: {
             $ref: '#/components/schemas/Forced',
           },
+          summary: {
+            $ref: '#/components/schemas/ActionSummary',
+          },
           podsToReplace: {
             type: 'array',
             description: 'The pods the restart replaces.',
@@ -1478,6 +1524,9 @@ export const spec = {
           forced: {
             $ref: '#/components/schemas/Forced',
           },
+          summary: {
+            $ref: '#/components/schemas/ActionSummary',
+          },
           visibleServices: {
             type: 'object',
             description:
@@ -1490,6 +1539,22 @@ export const spec = {
               },
               after: {
                 type: 'integer',
+              },
+              disappearing: {
+                type: 'array',
+                description:
+                  'Services (`namespace/name`) the sidecars see now and no longer would, at most 100.',
+                items: {
+                  type: 'string',
+                },
+              },
+              appearing: {
+                type: 'array',
+                description:
+                  'Services (`namespace/name`) the sidecars would see that they do not now, at most 100.',
+                items: {
+                  type: 'string',
+                },
               },
             },
           },
