@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { Reflector, CachedObject } from './Reflector';
+import type { LabelSelector } from '@mesh-backstage/plugin-service-mesh-common';
+import { Reflector, CachedObject, ReflectorChange } from './Reflector';
 import {
   CollectionKey,
   CollectionSpec,
@@ -36,6 +37,21 @@ export interface ClusterCacheHealth {
   error?: string;
 }
 
+/** One change in a cluster cache: which collection, and what changed in it. */
+export type ClusterCacheChange = ReflectorChange<CachedObject> & {
+  collection: CollectionKey;
+};
+
+/** Collections resolved by label selector (an entity's workloads), so indexed by label. */
+const LABEL_INDEXED = new Set<CollectionKey>([
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+]);
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
 /** Default of `serviceMesh.staleAfterSeconds`: two bookmark intervals of kube-apiserver (one a minute). */
 export const DEFAULT_STALE_AFTER_MS = 120_000;
 
@@ -66,6 +82,7 @@ export class ClusterCache {
   private discoveryError?: string;
   private stopped = false;
   private version = 0;
+  private readonly listeners = new Set<(change: ClusterCacheChange) => void>();
 
   constructor(private readonly options: ClusterCacheOptions) {}
 
@@ -97,6 +114,28 @@ export class ClusterCache {
 
   list<T = any>(key: CollectionKey, namespace?: string): T[] {
     return this.reflectors.get(key)?.list(namespace) ?? [];
+  }
+
+  /** Every object of a collection, one frozen list shared until it changes. */
+  frozenList<T = any>(key: CollectionKey): readonly T[] {
+    return (this.reflectors.get(key)?.frozenList() ?? EMPTY) as readonly T[];
+  }
+
+  /**
+   * The objects of a collection that `selector` matches; pods and workloads
+   * are indexed by label, so this costs about the objects that carry the
+   * selector's labels, not the whole cluster.
+   */
+  matching<T = any>(key: CollectionKey, selector: LabelSelector): T[] {
+    return (this.reflectors.get(key)?.matching(selector) ?? []) as T[];
+  }
+
+  /** Calls `listener` on every change the watches deliver; returns the unsubscribe. */
+  subscribe(listener: (change: ClusterCacheChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   get<T = any>(
@@ -273,8 +312,19 @@ export class ClusterCache {
         trim: object => trimObject(spec.key, object),
         logger: this.options.logger,
         now: this.options.now,
-        onChange: () => {
+        indexLabels: LABEL_INDEXED.has(spec.key),
+        onChange: change => {
           this.version += 1;
+          for (const listener of this.listeners) {
+            try {
+              listener({ ...change, collection: spec.key });
+            } catch (error) {
+              // A listener's bug must not stop the watch that feeds everyone.
+              this.options.logger.warn(
+                `service-mesh: ${this.name}: change listener failed: ${error}`,
+              );
+            }
+          }
         },
       });
       this.reflectors.set(spec.key, reflector);

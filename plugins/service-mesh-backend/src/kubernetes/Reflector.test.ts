@@ -198,4 +198,70 @@ describe('Reflector', () => {
     expect(reflector.status().silentSince).toBeUndefined();
     reflector.stop();
   });
+  it('keeps its label index and frozen list in step with the watch, and reports each change', async () => {
+    const watch = scriptedWatch();
+    const changes: any[] = [];
+    const labelled = (name: string, rv: string, app: string) => ({
+      metadata: {
+        name,
+        namespace: 'bookinfo',
+        resourceVersion: rv,
+        labels: { app },
+      },
+    });
+    const reflector = new Reflector<any>({
+      name: 'test/pods',
+      path: '/api/v1/pods',
+      watch: watch.watch,
+      list: async () => ({
+        items: [labelled('a', '1', 'reviews'), labelled('b', '2', 'ratings')],
+        resourceVersion: '2',
+      }),
+      trim: (o: any) => o,
+      logger,
+      indexLabels: true,
+      onChange: change => changes.push(change),
+    });
+    reflector.start();
+    await flush();
+    const selector = { matchLabels: { app: 'reviews' } };
+    expect(reflector.matching(selector).map(p => p.metadata.name)).toEqual([
+      'a',
+    ]);
+    const before = reflector.frozenList();
+    expect(Object.isFrozen(before)).toBe(true);
+    expect(reflector.frozenList()).toBe(before);
+
+    watch.calls[0].onEvent('MODIFIED', labelled('a', '3', 'ratings'));
+    watch.calls[0].onEvent('ADDED', labelled('c', '4', 'reviews'));
+    watch.calls[0].onEvent('DELETED', labelled('b', '5', 'ratings'));
+    expect(reflector.matching(selector).map(p => p.metadata.name)).toEqual([
+      'c',
+    ]);
+    expect(
+      reflector
+        .matching({ matchLabels: { app: 'ratings' } })
+        .map(p => p.metadata.name),
+    ).toEqual(['a']);
+    expect(reflector.frozenList()).not.toBe(before);
+    expect(
+      reflector
+        .frozenList()
+        .map(p => p.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'c']);
+    expect(
+      changes.map(c => [
+        c.type,
+        c.object?.metadata.name,
+        c.previous?.metadata.labels.app,
+      ]),
+    ).toEqual([
+      ['RELISTED', undefined, undefined],
+      ['MODIFIED', 'a', 'reviews'],
+      ['ADDED', 'c', undefined],
+      ['DELETED', 'b', 'ratings'],
+    ]);
+    reflector.stop();
+  });
 });

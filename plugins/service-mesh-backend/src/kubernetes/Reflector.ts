@@ -1,5 +1,8 @@
 import type { Watch } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { LabelSelector } from '@mesh-backstage/plugin-service-mesh-common';
+import { matchesLabelSelector } from '@mesh-backstage/plugin-service-mesh-common';
+import { LabelIndex } from './LabelIndex';
 import { backoffMs } from './retry';
 
 /** The part of a Kubernetes object every cached item keeps. */
@@ -8,8 +11,14 @@ export interface CachedObject {
     name: string;
     namespace?: string;
     resourceVersion?: string;
+    labels?: Record<string, string>;
   };
 }
+
+/** What changed in a reflector: one object, or everything (a relist). */
+export type ReflectorChange<T> =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T; previous?: T }
+  | { type: 'RELISTED' };
 
 export interface ReflectorOptions<T extends CachedObject> {
   /** Used in logs, e.g. `demo-ossm2/pods`. */
@@ -24,7 +33,9 @@ export interface ReflectorOptions<T extends CachedObject> {
   /** Keeps only what status derivation needs, so 10,000 pods stay small. */
   trim(object: any): T;
   logger: LoggerService;
-  onChange?: () => void;
+  onChange?: (change: ReflectorChange<T>) => void;
+  /** Index objects by label, for {@link Reflector.matching}. */
+  indexLabels?: boolean;
   /**
    * Backoff between restarts after an error; jitter is added. The cap is
    * low (5 s by default) so a cluster that comes back is read again within
@@ -63,6 +74,9 @@ export interface ReflectorStatus {
  */
 export class Reflector<T extends CachedObject> {
   private readonly byNamespace = new Map<string, Map<string, T>>();
+  private readonly labels?: LabelIndex<T>;
+  /** Every object, frozen, until the next change (see {@link Reflector.frozenList}). */
+  private everything?: readonly T[];
   private resourceVersion = '';
   private abort?: AbortController;
   private retryTimer?: NodeJS.Timeout;
@@ -76,7 +90,9 @@ export class Reflector<T extends CachedObject> {
   /** Bumped on every (re)start, so callbacks of an abandoned watch are ignored. */
   private generation = 0;
 
-  constructor(private readonly options: ReflectorOptions<T>) {}
+  constructor(private readonly options: ReflectorOptions<T>) {
+    if (options.indexLabels) this.labels = new LabelIndex<T>();
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -124,7 +140,29 @@ export class Reflector<T extends CachedObject> {
     if (namespace !== undefined) {
       return [...(this.byNamespace.get(namespace)?.values() ?? [])];
     }
-    return [...this.byNamespace.values()].flatMap(items => [...items.values()]);
+    return [...this.frozenList()];
+  }
+
+  /**
+   * Every object, as one frozen list that stays the same until the next
+   * change: readers between changes share it, and indexes built on it (see
+   * the domain's inNamespace) are built once.
+   */
+  frozenList(): readonly T[] {
+    this.everything ??= Object.freeze(
+      [...this.byNamespace.values()].flatMap(items => [...items.values()]),
+    );
+    return this.everything;
+  }
+
+  /** The objects `selector` matches: from the label index when it has one and the selector allows. */
+  matching(selector: LabelSelector): T[] {
+    return (
+      this.labels?.matching(selector) ??
+      this.frozenList().filter(item =>
+        matchesLabelSelector(selector, item.metadata.labels),
+      )
+    );
   }
 
   size(): number {
@@ -199,15 +237,16 @@ export class Reflector<T extends CachedObject> {
       return;
     }
     const item = this.options.trim(object);
+    let previous: T | undefined;
     if (phase === 'DELETED') {
-      this.byNamespace
-        .get(item.metadata.namespace ?? '')
-        ?.delete(item.metadata.name);
+      previous = this.remove(item);
     } else {
-      this.put(item);
+      previous = this.put(item);
     }
     if (resourceVersion) this.resourceVersion = resourceVersion;
-    this.options.onChange?.();
+    let type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'DELETED';
+    if (phase !== 'DELETED') type = previous ? 'MODIFIED' : 'ADDED';
+    this.options.onChange?.({ type, object: item, previous });
   }
 
   private onDone(error: unknown) {
@@ -243,17 +282,38 @@ export class Reflector<T extends CachedObject> {
 
   private replaceAll(items: T[]) {
     this.byNamespace.clear();
+    this.labels?.clear();
+    this.everything = undefined;
     for (const item of items) this.put(item);
-    this.options.onChange?.();
+    this.options.onChange?.({ type: 'RELISTED' });
   }
 
-  private put(item: T) {
+  /** Stores `item`; returns the object it replaces. */
+  private put(item: T): T | undefined {
+    this.everything = undefined;
     const namespace = item.metadata.namespace ?? '';
     let items = this.byNamespace.get(namespace);
     if (!items) {
       items = new Map();
       this.byNamespace.set(namespace, items);
     }
+    const previous = items.get(item.metadata.name);
+    if (previous) this.labels?.remove(previous);
     items.set(item.metadata.name, item);
+    this.labels?.add(item);
+    return previous;
+  }
+
+  /** Forgets the object `item` names; returns it. */
+  private remove(item: T): T | undefined {
+    this.everything = undefined;
+    const namespace = item.metadata.namespace ?? '';
+    const items = this.byNamespace.get(namespace);
+    const previous = items?.get(item.metadata.name);
+    if (!previous) return undefined;
+    items!.delete(item.metadata.name);
+    if (items!.size === 0) this.byNamespace.delete(namespace);
+    this.labels?.remove(previous);
+    return previous;
   }
 }

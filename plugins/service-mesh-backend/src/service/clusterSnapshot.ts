@@ -5,7 +5,30 @@ import type { CollectionKey } from '../kubernetes/collections';
 export interface CollectionReader {
   readonly name: string;
   list<T = any>(key: CollectionKey, namespace?: string): T[];
+  /** Every object of a collection, frozen; the same list until it changes. */
+  frozenList<T = any>(key: CollectionKey): readonly T[];
   serves(key: CollectionKey): boolean;
+}
+
+/** The workloads list of a cache's three frozen lists, built once per change of any. */
+const workloadLists = new WeakMap<
+  readonly unknown[],
+  { parts: ReadonlyArray<readonly unknown[]>; all: unknown[] }
+>();
+
+function frozenWorkloads(cache: CollectionReader): unknown[] {
+  const parts = [
+    cache.frozenList('deployments'),
+    cache.frozenList('statefulsets'),
+    cache.frozenList('daemonsets'),
+  ];
+  const known = workloadLists.get(parts[0]);
+  if (known && known.parts.every((part, i) => part === parts[i])) {
+    return known.all;
+  }
+  const all = frozen(parts.flatMap(part => [...part]));
+  workloadLists.set(parts[0], { parts, all });
+  return all;
 }
 
 /**
@@ -18,26 +41,25 @@ export function snapshotFromCache(
   cache: CollectionReader,
   podNamespaces: string[],
 ): ClusterSnapshot {
+  // Cluster-wide lists are the cache's frozen ones, shared by every
+  // snapshot until they change, so indexes on them are built once.
+  const all = <T>(key: CollectionKey): T[] => cache.frozenList<T>(key) as T[];
   const optional = <T>(key: CollectionKey): T[] | undefined =>
-    cache.serves(key) ? cache.list<T>(key) : undefined;
+    cache.serves(key) ? all<T>(key) : undefined;
   return {
     cluster: cache.name,
-    namespaces: cache.list('namespaces'),
+    namespaces: all('namespaces'),
     pods: frozen(
       podNamespaces.flatMap(namespace => cache.list('pods', namespace)),
     ),
-    workloads: frozen([
-      ...cache.list('deployments'),
-      ...cache.list('statefulsets'),
-      ...cache.list('daemonsets'),
-    ]),
-    services: cache.list('services'),
-    mutatingWebhookConfigurations: cache.list('mutatingWebhookConfigurations'),
-    validatingWebhookConfigurations: cache.list(
-      'validatingWebhookConfigurations',
-    ),
+    workloads: frozenWorkloads(cache) as ClusterSnapshot['workloads'],
+    services: all('services'),
+    mutatingWebhookConfigurations: all('mutatingWebhookConfigurations'),
+    validatingWebhookConfigurations: all('validatingWebhookConfigurations'),
     configMaps: optional('configMaps'),
     serviceMeshControlPlanes: optional('serviceMeshControlPlanes'),
+    serviceMeshControlPlanesV1: optional('serviceMeshControlPlanesV1'),
+    installations: optional('installations'),
     serviceMeshMemberRolls: optional('serviceMeshMemberRolls'),
     serviceMeshMembers: optional('serviceMeshMembers'),
     istios: optional('istios'),

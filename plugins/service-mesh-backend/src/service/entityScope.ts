@@ -66,8 +66,12 @@ export function namespacesOfEntity(
   cluster: {
     name: string;
     namespaceExists(name: string): boolean;
-    /** Deployments, StatefulSets, DaemonSets and pods of the cluster. */
-    workloads(): Iterable<LabelledObject>;
+    /**
+     * Deployments, StatefulSets, DaemonSets and pods of the cluster; those
+     * that may match `selector` are enough (a cache answers from its label
+     * index), as every one is checked against it here.
+     */
+    workloads(selector: LabelSelector): Iterable<LabelledObject>;
   },
 ): string[] {
   if (scope.cluster && scope.cluster !== cluster.name) return [];
@@ -76,7 +80,7 @@ export function namespacesOfEntity(
   }
   if (!scope.workloadSelector) return [];
   const namespaces = new Set<string>();
-  for (const workload of cluster.workloads()) {
+  for (const workload of cluster.workloads(scope.workloadSelector)) {
     const namespace = workload.metadata.namespace;
     if (
       namespace &&
@@ -89,7 +93,11 @@ export function namespacesOfEntity(
   return [...namespaces].sort();
 }
 
-/** {@link namespacesOfEntity} on a cluster's cache: its namespaces, workloads and pods. */
+/**
+ * {@link namespacesOfEntity} on a cluster's cache: its namespaces, and the
+ * workloads and pods its label index finds for the selector, so the cost is
+ * that of the entity's own objects, not of the cluster.
+ */
 export function namespacesOfEntityOn(
   scope: EntityKubernetesScope,
   cluster: MeshCluster,
@@ -98,11 +106,11 @@ export function namespacesOfEntityOn(
   return namespacesOfEntity(scope, {
     name: cluster.config.name,
     namespaceExists: name => Boolean(cache.get('namespaces', undefined, name)),
-    workloads: function* workloads() {
-      yield* cache.list('deployments');
-      yield* cache.list('statefulsets');
-      yield* cache.list('daemonsets');
-      yield* cache.list('pods');
+    workloads: function* workloads(selector) {
+      yield* cache.matching('deployments', selector);
+      yield* cache.matching('statefulsets', selector);
+      yield* cache.matching('daemonsets', selector);
+      yield* cache.matching('pods', selector);
     },
   });
 }

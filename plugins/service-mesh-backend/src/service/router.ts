@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   CompoundEntityRef,
@@ -12,10 +13,7 @@ import {
   KubernetesValidatorFunctions,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   labelsProblems,
   serviceMeshActionPermissions,
@@ -26,6 +24,7 @@ import {
 } from '@mesh-backstage/plugin-service-mesh-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { EntityPermissions, EntityRule } from './entityPermissions';
 import { jsonObjectBody } from './requestBody';
 import { retryAfterHeader } from './retryAfterHeader';
 import type { ActionRequest, ServiceMeshService } from './types';
@@ -70,6 +69,10 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, auditor, catalog, serviceMesh } = options;
   const router = await createOpenApiRouter({ middleware: jsonObjectBody() });
+  const entityPermissions = new EntityPermissions({
+    permissions,
+    rules: Object.values(permissionRules) as unknown as EntityRule[],
+  });
 
   /** Stand-ins of entities a template is creating, authorized differently. */
   const provisionalEntities = new WeakSet<Entity>();
@@ -91,23 +94,33 @@ export async function createRouter(
     provisionalEntities.add(provisional);
     return { entity: provisional, entityRef };
   }
+  /**
+   * Every permission on the entity in one round trip, conditions applied to
+   * the entity just fetched (see EntityPermissions).
+   */
   async function authorize(
-    permission: ResourcePermission,
+    wanted: ResourcePermission<'catalog-entity'>[],
     entityRef: string,
     credentials: BackstageCredentials,
-    entity?: Entity,
+    entity: Entity,
   ) {
-    if (entity && provisionalEntities.has(entity)) {
+    if (provisionalEntities.has(entity)) {
       await authorizeProvisional(permissions, entity, credentials);
       return;
     }
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
+    const denied = await entityPermissions.denied(
+      wanted,
+      entity,
+      entityRef,
+      credentials,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (denied.length > 0) {
       throw new NotAllowedError(
-        `Not allowed: ${permission.name} on ${entityRef}. Only the entity's owners may change its mesh settings.`,
+        `Not allowed: ${denied
+          .map(p => p.name)
+          .join(
+            ', ',
+          )} on ${entityRef}. Only the entity's owners may change its mesh settings.`,
       );
     }
   }
@@ -137,19 +150,13 @@ export async function createRouter(
     });
     try {
       await authorize(
-        serviceMeshActionPermissions[action],
+        request.force
+          ? [serviceMeshActionPermissions[action], serviceMeshForcePermission]
+          : [serviceMeshActionPermissions[action]],
         entityRef,
         credentials,
         entity,
       );
-      if (request.force) {
-        await authorize(
-          serviceMeshForcePermission,
-          entityRef,
-          credentials,
-          entity,
-        );
-      }
       const result = await serviceMesh.runAction(action, entity, request);
       await auditorEvent.success({
         meta: {
@@ -171,7 +178,7 @@ export async function createRouter(
     });
     const { entity, entityRef } = await loadEntity(req.params, credentials);
     await authorize(
-      serviceMeshStatusReadPermission,
+      [serviceMeshStatusReadPermission],
       entityRef,
       credentials,
       entity,
