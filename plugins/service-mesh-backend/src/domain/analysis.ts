@@ -92,6 +92,7 @@ const RESTART_REMOVES_SIDECAR: string[] = [
   'noInjectionLabel',
   'notMember',
   'notOptedIn',
+  'neverInjectSelector',
 ];
 
 export function analyzeWorkload(

@@ -9,6 +9,7 @@ import {
   RevisionRouting,
   webhookConfigurationRevision,
 } from './injection';
+import type { InjectorModel } from './injectorPolicy';
 import { conditionIsTrue, Workload } from './kube';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -40,6 +41,13 @@ export interface ControlPlaneModel {
   activeRevision?: string;
   /** Namespaces istiod watches; undefined means all. */
   discoverySelectors?: LabelSelector[];
+  /** Before istiod (Istio 1.0–1.4, Maistra 0.x, OSSM 1.x): the separate injector. */
+  injector?: InjectorModel;
+}
+
+/** Flavours whose namespaces join through a ServiceMeshMemberRoll. */
+export function joinsByMemberRoll(flavour: MeshFlavour): boolean {
+  return flavour === 'ossm2' || flavour === 'ossm1';
 }
 
 export function toControlPlaneInfo(cp: ControlPlaneModel): ControlPlaneInfo {
@@ -123,7 +131,7 @@ export function revisionRouting(
   controlPlanes: ControlPlaneModel[],
 ): RevisionRouting {
   const routing: RevisionRouting = { revisions: [], tags: {} };
-  for (const cp of controlPlanes.filter(c => c.flavour !== 'ossm2')) {
+  for (const cp of controlPlanes.filter(c => !joinsByMemberRoll(c.flavour))) {
     routing.revisions.push(...cp.revisions.map(r => r.name));
     for (const tag of cp.tags) {
       routing.tags[tag.name] = tag.revision;

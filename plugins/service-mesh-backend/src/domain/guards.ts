@@ -2,9 +2,10 @@ import {
   isDns1123Label,
   labelValueProblem,
 } from '@mesh-backstage/plugin-service-mesh-common';
+import { injectorOutage, injectorWayOut } from './flavours/legacyLayout';
 import { isIgnoredByMesh, NEVER_INJECTED_NAMESPACES } from './injection';
 import type { ControlPlaneModel } from './controlPlane';
-import type { Namespace } from './kube';
+import type { MutatingWebhookConfiguration, Namespace } from './kube';
 
 /**
  * Why an action may not go ahead, as plain data; the service layer turns
@@ -145,6 +146,45 @@ export function checkInjectorReady(
       'conflict',
       'SM-GUARD-INJECTOR-NOT-READY',
       `The injector of revision '${revision}' is not ready: new pods in the namespace would fail to start until it is`,
+      true,
+    );
+  }
+  return OK;
+}
+
+/**
+ * Before istiod the injector is a Deployment of its own, and a restart
+ * replaces every pod. Forceable refusals:
+ * - the injector is down while its webhook (failurePolicy Fail) takes the
+ *   namespace's pods: the new pods are rejected and the rollout stalls;
+ * - the injector's webhook configuration is gone while the pods have
+ *   sidecars: they come back without one.
+ */
+export function checkRestartWontStall(
+  controlPlane: ControlPlaneModel | undefined,
+  namespace: Namespace,
+  webhookConfigurations: MutatingWebhookConfiguration[],
+  podsWithSidecar: number,
+): GuardResult {
+  const injector = controlPlane?.injector;
+  const outage = injectorOutage(injector, namespace, webhookConfigurations);
+  const name = namespace.metadata.name;
+  const where = `${injector?.service} in ${injector?.namespace}`;
+  if (outage === 'webhookGone' && podsWithSidecar > 0) {
+    return refuse(
+      'conflict',
+      'SM-GUARD-WEBHOOK-MISSING',
+      `The MutatingWebhookConfiguration calling ${where} is gone, so the restarted pods of ${name} would come back without a sidecar; restore the webhook configuration (reinstall the control plane) first`,
+      true,
+    );
+  }
+  if (outage === 'injectorDown') {
+    return refuse(
+      'conflict',
+      'SM-GUARD-INJECTOR-DOWN',
+      `${where} is not ready and its webhook (failurePolicy Fail) takes every new pod of ${name}: the restarted pods would be rejected (failed calling admission webhook "sidecar-injector.istio.io": connection refused) and the rollout would stall. Way out: ${injectorWayOut(
+        controlPlane!,
+      )}`,
       true,
     );
   }

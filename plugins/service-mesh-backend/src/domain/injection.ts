@@ -10,6 +10,7 @@ import {
   OPENSHIFT_IGNORE_NAMESPACE_LABEL,
   SIDECAR_INJECT_ANNOTATION,
 } from '@mesh-backstage/plugin-service-mesh-common';
+import { InjectorPolicy, injectorRequires } from './injectorPolicy';
 import type { MutatingWebhook, MutatingWebhookConfiguration } from './kube';
 
 /**
@@ -54,6 +55,18 @@ export type InjectionRules =
       /** OSSM 2: membership label plus per-pod opt-in. */
       style: 'memberOf';
       controlPlanes: { namespace: string; revision: string }[];
+    }
+  | {
+      /**
+       * Istio 1.0–1.4, Maistra 0.x and OSSM 1.x: the cluster's webhook
+       * configurations calling the injector's Service decide which pods
+       * reach it, then the injector's policy and selectors decide.
+       */
+      style: 'injector';
+      revision: string;
+      service: { name: string; namespace: string };
+      webhookConfigurations: MutatingWebhookConfiguration[];
+      policy: InjectorPolicy;
     };
 
 export interface NamespaceInjectionInput {
@@ -84,7 +97,8 @@ export type NotInjectedReason =
   | 'unknownRevision'
   | 'noDefaultRevision'
   | 'notMember'
-  | 'notOptedIn';
+  | 'notOptedIn'
+  | 'neverInjectSelector';
 
 export type InjectionDecision =
   | {
@@ -178,6 +192,9 @@ export function decideInjection(
   if (pod.hostNetwork) {
     return { injected: false, reason: 'hostNetwork' };
   }
+  if (rules.style === 'injector') {
+    return decideByInjector(namespace, pod, rules);
+  }
   const podSetting = podInjectSetting(pod);
 
   if (rules.style === 'memberOf') {
@@ -250,6 +267,43 @@ export function decideInjection(
   return { injected: false, reason: 'noInjectionLabel' };
 }
 
+/** The pre-istiod injector: its webhooks' selectors, then its policy. */
+function decideByInjector(
+  namespace: NamespaceInjectionInput,
+  pod: PodInjectionInput,
+  rules: Extract<InjectionRules, { style: 'injector' }>,
+): InjectionDecision {
+  const calling = rules.webhookConfigurations.filter(config =>
+    (config.webhooks ?? []).some(
+      w =>
+        w.clientConfig?.service?.name === rules.service.name &&
+        w.clientConfig?.service?.namespace === rules.service.namespace,
+    ),
+  );
+  if (matchInjectionWebhooks(calling, namespace, pod).length === 0) {
+    return {
+      injected: false,
+      reason: isIgnoredByMesh(namespace.labels ?? {})
+        ? 'ignoredNamespace'
+        : 'noInjectionLabel',
+    };
+  }
+  const verdict = injectorRequires(rules.policy, pod);
+  if (verdict.inject) {
+    return {
+      injected: true,
+      revision: rules.revision,
+      via: verdict.by === 'policy' ? 'namespaceInjectionLabel' : 'podOptIn',
+    };
+  }
+  const reasons: Record<typeof verdict.by, NotInjectedReason> = {
+    annotation: 'optedOut',
+    neverInjectSelector: 'neverInjectSelector',
+    policy: 'notOptedIn',
+  };
+  return { injected: false, reason: reasons[verdict.by] };
+}
+
 function fromDefault(
   routing: RevisionRouting,
   via: InjectionVia,
@@ -297,11 +351,14 @@ export function namespaceInjection(
   rules: InjectionRules,
 ): InjectionInfo {
   const labels = namespace.labels ?? {};
-  const perWorkload = rules.style === 'memberOf';
+  const perWorkload =
+    rules.style === 'memberOf' ||
+    (rules.style === 'injector' && rules.policy.policy === 'disabled');
   // On OSSM 2 every workload opts in itself; the revision it would get is
   // the member control plane's.
+  const optIn = { [SIDECAR_INJECT_ANNOTATION]: 'true' };
   const probe: PodInjectionInput = perWorkload
-    ? { labels: { [SIDECAR_INJECT_ANNOTATION]: 'true' } }
+    ? { labels: optIn, annotations: optIn }
     : {};
   const decision = decideInjection(namespace, probe, rules);
   if (!decision.injected) {

@@ -152,6 +152,24 @@ export interface ServiceMeshControlPlane extends KubeObject {
   };
 }
 
+/**
+ * Maistra 0.x `istio.openshift.com/v1alpha1` Installation (the operator's
+ * installer Job reads it). Only the fields we read; see the demo cluster's
+ * declared CRD.
+ */
+export interface MaistraInstallation extends KubeObject {
+  spec?: {
+    deployment_type?: string;
+    istio?: { version?: string; prefix?: string; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+  status?: {
+    state?: string;
+    istio?: { version?: string; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+}
+
 /** `maistra.io/v1` ServiceMeshMemberRoll. */
 export interface ServiceMeshMemberRoll extends KubeObject {
   spec?: {

@@ -7,12 +7,15 @@ export interface LinkBases {
   kiali?: string;
   jaeger?: string;
   grafana?: string;
+  /** Istio 1.0–1.4 and Maistra 0.x ship Servicegraph before Kiali replaced it. */
+  servicegraph?: string;
 }
 
 const ADDON_NAMES: Record<keyof LinkBases, string[]> = {
   kiali: ['kiali'],
   jaeger: ['jaeger', 'tracing', 'jaeger-query'],
   grafana: ['grafana'],
+  servicegraph: ['servicegraph'],
 };
 
 function trimSlash(url: string): string {
@@ -74,6 +77,13 @@ export function jaegerSearchUrl(base: string, app: string, namespace: string) {
   return `${trimSlash(base)}/search?service=${enc(
     `${app}.${namespace}`,
   )}&lookback=1h`;
+}
+
+/** Servicegraph's force-directed graph of the services that had traffic. */
+export function servicegraphUrl(base: string): string {
+  return `${trimSlash(
+    base,
+  )}/force/forcegraph.html?time_horizon=15m&filter_empty=true`;
 }
 
 /** Grafana's dashboard search for the Istio dashboards. */
@@ -161,6 +171,7 @@ export function mergeLinkBases(
     kiali: configured?.kiali ?? discovered.kiali,
     jaeger: configured?.jaeger ?? discovered.jaeger,
     grafana: configured?.grafana ?? discovered.grafana,
+    servicegraph: configured?.servicegraph ?? discovered.servicegraph,
   };
 }
 
@@ -172,6 +183,9 @@ export function namespaceLinks(
     kiali: bases.kiali ? kialiGraphUrl(bases.kiali, namespaces) : undefined,
     jaeger: bases.jaeger ? `${trimSlash(bases.jaeger)}/search` : undefined,
     grafana: bases.grafana ? grafanaDashboardsUrl(bases.grafana) : undefined,
+    servicegraph: bases.servicegraph
+      ? servicegraphUrl(bases.servicegraph)
+      : undefined,
   };
 }
 

@@ -5,12 +5,14 @@ import {
 import {
   ControlPlaneModel,
   findRevision,
+  joinsByMemberRoll,
   revisionRouting,
 } from './controlPlane';
 import {
   detectControlPlanes,
   findMember,
   findMemberRoll,
+  legacyInjectionRules,
   matchesDiscoverySelectors,
   meshFlavours,
 } from './flavours';
@@ -35,7 +37,7 @@ function servingOssm2(
   const name = namespace.metadata.name;
   const labels = namespace.metadata.labels ?? {};
   return context.controlPlanes
-    .filter(cp => cp.flavour === 'ossm2')
+    .filter(cp => joinsByMemberRoll(cp.flavour))
     .find(cp => {
       if (labels[MAISTRA_MEMBER_OF_LABEL] === cp.namespace) {
         return true;
@@ -71,7 +73,9 @@ export function servingControlPlane(
   if (ossm2) {
     return ossm2;
   }
-  const labelled = context.controlPlanes.filter(cp => cp.flavour !== 'ossm2');
+  const labelled = context.controlPlanes.filter(
+    cp => !joinsByMemberRoll(cp.flavour),
+  );
   const decision = decideInjection(
     { name: namespace.metadata.name, labels: namespace.metadata.labels },
     {},
@@ -103,6 +107,12 @@ export function injectionRulesFor(
   context: MeshContext,
   controlPlane: ControlPlaneModel | undefined,
 ): InjectionRules {
+  if (controlPlane?.injector) {
+    return legacyInjectionRules(context.snapshot, {
+      ...controlPlane,
+      injector: controlPlane.injector,
+    });
+  }
   if (controlPlane?.flavour === 'ossm2') {
     return {
       style: 'memberOf',
@@ -141,7 +151,7 @@ export function meshVisibleServices(
         if (ns.metadata.name === controlPlane.namespace) {
           return true;
         }
-        if (controlPlane.flavour === 'ossm2') {
+        if (joinsByMemberRoll(controlPlane.flavour)) {
           return flavourOf(controlPlane).membership(controlPlane, ns, snapshot)
             .member;
         }

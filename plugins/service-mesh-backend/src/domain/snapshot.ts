@@ -3,6 +3,7 @@ import type {
   Ingress,
   IstioSidecar,
   KubeObject,
+  MaistraInstallation,
   MutatingWebhookConfiguration,
   Namespace,
   Pod,
@@ -39,9 +40,19 @@ export interface ClusterSnapshot {
   mutatingWebhookConfigurations: MutatingWebhookConfiguration[];
   /** Istio's `istio-validator-*` and `istiod-default-validator`, when the cache reads them. */
   validatingWebhookConfigurations?: ValidatingWebhookConfiguration[];
-  /** Mesh config maps (`istio`, `istio-<revision>`) of control-plane namespaces. */
+  /**
+   * Mesh config maps (`istio`, `istio-<revision>`) of control-plane
+   * namespaces, and the Istio 1.x `istio-sidecar-injector` config maps.
+   */
   configMaps?: ConfigMap[];
   serviceMeshControlPlanes?: ServiceMeshControlPlane[];
+  /**
+   * `maistra.io/v1` control planes (OSSM 1.x, `spec.istio`). On OSSM 2 the
+   * same objects are also served as v2; those belong to the OSSM 2 adapter.
+   */
+  serviceMeshControlPlanesV1?: ServiceMeshControlPlane[];
+  /** Maistra 0.x Installations (`istio.openshift.com/v1alpha1`). */
+  installations?: MaistraInstallation[];
   serviceMeshMemberRolls?: ServiceMeshMemberRoll[];
   serviceMeshMembers?: ServiceMeshMember[];
   istios?: SailIstio[];

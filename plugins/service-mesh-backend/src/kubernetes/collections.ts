@@ -28,6 +28,8 @@ export type CollectionKey =
   | 'routes'
   | 'ingresses'
   | 'serviceMeshControlPlanes'
+  | 'serviceMeshControlPlanesV1'
+  | 'installations'
   | 'serviceMeshMemberRolls'
   | 'serviceMeshMembers'
   | 'istios'
@@ -81,6 +83,16 @@ export const collections: CollectionSpec[] = [
     plural: 'mutatingwebhookconfigurations',
   },
   {
+    // The Istio 1.x injector's policy and selectors; only that config map,
+    // since config maps are many and large.
+    key: 'configMaps',
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    plural: 'configmaps',
+    labelSelector: 'istio=sidecar-injector',
+  },
+  {
     // Only the upgrade precheck reads them: the default validator must not
     // point at a revision the upgrade removes.
     key: 'validatingWebhookConfigurations',
@@ -111,6 +123,23 @@ export const collections: CollectionSpec[] = [
     group: 'maistra.io',
     version: 'v2',
     plural: 'servicemeshcontrolplanes',
+    optional: true,
+  },
+  {
+    // OSSM 1.x serves only v1; on OSSM 2 the v2 list wins (see the ossm1 adapter).
+    key: 'serviceMeshControlPlanesV1',
+    kind: 'ServiceMeshControlPlane',
+    group: 'maistra.io',
+    version: 'v1',
+    plural: 'servicemeshcontrolplanes',
+    optional: true,
+  },
+  {
+    key: 'installations',
+    kind: 'Installation',
+    group: 'istio.openshift.com',
+    version: 'v1alpha1',
+    plural: 'installations',
     optional: true,
   },
   {

@@ -374,6 +374,12 @@ export interface components {
       revision?: components['schemas']['KubernetesName'];
       /** @description Control-plane namespace to join, when the cluster has several. */
       controlPlaneNamespace?: components['schemas']['KubernetesName'];
+      /**
+       * @description Maistra 0.x and OSSM 1.x: the workloads to opt in with the
+       *     pod-template annotation `sidecar.istio.io/inject: "true"` (which
+       *     restarts them); all workloads of the namespace when absent.
+       */
+      workloads?: components['schemas']['WorkloadRef'][];
     };
     UnenrollRequest: {
       cluster: components['schemas']['ClusterName'];
@@ -615,11 +621,23 @@ export interface components {
     /**
      * @description Which kind of control plane serves a namespace: `ossm2` (OpenShift
      *     Service Mesh 2.x / Maistra, member roll and per-workload opt-in),
-     *     `istio` (upstream Istio from Helm, istioctl or IstioOperator) or `sail`
-     *     (OpenShift Service Mesh 3 / Sail Operator, `sailoperator.io/v1`).
+     *     `istio` (upstream Istio from Helm, istioctl or IstioOperator), `sail`
+     *     (OpenShift Service Mesh 3 / Sail Operator, `sailoperator.io/v1`), and
+     *     the layouts before istiod: `istioLegacy` (upstream Istio 1.0–1.4 from
+     *     Helm: istio-pilot, istio-sidecar-injector, no revisions), `maistra0`
+     *     (Maistra 0.x on OpenShift 3.11: an `istio.openshift.com/v1alpha1`
+     *     Installation, per-pod opt-in, ignored namespaces) or `ossm1`
+     *     (OpenShift Service Mesh 1.x: a `maistra.io/v1` ServiceMeshControlPlane
+     *     with the 1.x layout, member roll and per-pod opt-in).
      * @enum {string}
      */
-    MeshFlavour: 'ossm2' | 'istio' | 'sail';
+    MeshFlavour:
+      | 'ossm2'
+      | 'istio'
+      | 'sail'
+      | 'istioLegacy'
+      | 'maistra0'
+      | 'ossm1';
     RevisionInfo: {
       /** @description Revision name as used in `istio.io/rev` (`default` for an unnamed install). */
       name: string;
@@ -654,7 +672,9 @@ export interface components {
      *     `ServiceMeshMember`), `memberSelector` (its labels match an SMMR
      *     `spec.memberSelectors`), `discoverySelector` (its labels match the
      *     mesh's `discoverySelectors`), `labels` (upstream Istio/Sail injection
-     *     labels without discovery selectors).
+     *     labels without discovery selectors), `podOptIn` (Maistra 0.x: the
+     *     namespace is not ignored and its workloads opt in with
+     *     `sidecar.istio.io/inject: "true"`).
      * @enum {string}
      */
     MembershipVia:
@@ -662,7 +682,8 @@ export interface components {
       | 'member'
       | 'memberSelector'
       | 'discoverySelector'
-      | 'labels';
+      | 'labels'
+      | 'podOptIn';
     MeshCondition: {
       type: string;
       /** @enum {string} */
@@ -714,6 +735,8 @@ export interface components {
       kiali?: string;
       jaeger?: string;
       grafana?: string;
+      /** @description Istio 1.0–1.4 / Maistra 0.x Servicegraph, where the add-on is exposed. */
+      servicegraph?: string;
     };
     WorkloadMeshStatus: {
       kind: components['schemas']['ListedWorkloadKind'];
@@ -961,8 +984,7 @@ export interface components {
      *     restarts, tag moves, and what stays on the old revision and why.
      */
     UpgradePlan: {
-      /** @enum {string} */
-      flavour: 'ossm2' | 'istio' | 'sail';
+      flavour: components['schemas']['MeshFlavour'];
       cluster: string;
       controlPlane: components['schemas']['UpgradeControlPlane'];
       fromRevision: string;
@@ -1065,8 +1087,7 @@ export interface components {
       id: string;
       cluster: string;
       controlPlane: components['schemas']['UpgradeControlPlane'];
-      /** @enum {string} */
-      flavour: 'ossm2' | 'istio' | 'sail';
+      flavour: components['schemas']['MeshFlavour'];
       fromRevision: string;
       targetRevision: string;
       targetVersion?: string;

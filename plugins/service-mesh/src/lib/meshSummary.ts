@@ -193,6 +193,9 @@ export function revisionWithRole(serving: ServingRevision): string {
   const target = serving.tag
     ? `${serving.tag} → ${serving.revision}`
     : serving.revision;
+  istioLegacy: 'Istio (before istiod)',
+  maistra0: 'Maistra 0',
+  ossm1: 'OpenShift Service Mesh 1',
   const spelled = serving.version?.replace(/\./g, '-') === serving.revision;
   const version = serving.version && !spelled ? `${serving.version}; ` : '';
   return `${target} (${version}${note})`;
@@ -248,3 +251,4 @@ export function clusterProblem(
   }
   return undefined;
 }
+  podOptIn: 'its workloads opt in (sidecar.istio.io/inject)',

@@ -1,6 +1,7 @@
 import type {
   MembershipInfo,
   MeshFlavour,
+  WorkloadRef,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import type { ControlPlaneModel } from '../controlPlane';
 import type { Namespace } from '../kube';
@@ -16,6 +17,8 @@ export interface EnrollmentInput {
   revision?: string;
   /** OSSM 2: edit the member roll, or create a ServiceMeshMember. */
   enrollment?: 'memberRoll' | 'member';
+  /** Maistra 0.x / OSSM 1.x: the workloads to opt in; all when absent. */
+  workloads?: WorkloadRef[];
   /** Override forceable guards (injector not ready). */
   force?: boolean;
 }

@@ -12,8 +12,16 @@ export interface EnrollOptions {
   enrollment?: 'memberRoll' | 'member';
 }
 
-/** Common checks of enrol and unenrol: a valid, existing, allowed namespace with a control plane. */
-function prepare(context: MeshContext, request: EnrollRequest) {
+/**
+ * Common checks of enrol and unenrol: a valid, existing, allowed namespace
+ * with a control plane. `joinIgnored`: enrolling on Maistra 0.x removes
+ * the ignore-namespace label itself, so such a namespace may join.
+ */
+function prepare(
+  context: MeshContext,
+  request: EnrollRequest,
+  joinIgnored = false,
+) {
   const name = checkNamespaceName(request.namespace);
   if (!name.ok) {
     return name;
@@ -26,15 +34,22 @@ function prepare(context: MeshContext, request: EnrollRequest) {
       `Namespace ${request.namespace} does not exist on cluster ${context.snapshot.cluster}`,
     );
   }
-  const allowed = checkNamespaceAllowed(namespace, context.controlPlanes);
-  if (!allowed.ok) {
-    return allowed;
-  }
   const controlPlane = servingControlPlane(
     context,
     namespace,
     request.controlPlaneNamespace,
   );
+  const allowed = checkNamespaceAllowed(namespace, context.controlPlanes);
+  if (
+    !allowed.ok &&
+    !(
+      joinIgnored &&
+      controlPlane?.flavour === 'maistra0' &&
+      allowed.refusal.code === 'SM-GUARD-IGNORED-NAMESPACE'
+    )
+  ) {
+    return allowed;
+  }
   if (!controlPlane) {
     return refused(
       request.controlPlaneNamespace ? 'input' : 'conflict',
@@ -56,7 +71,7 @@ export function planEnroll(
   request: EnrollRequest,
   options: EnrollOptions = {},
 ): PlanOutcome {
-  const prepared = prepare(context, request);
+  const prepared = prepare(context, request, true);
   if (!prepared.ok) {
     return prepared;
   }
@@ -65,6 +80,7 @@ export function planEnroll(
     controlPlane: prepared.controlPlane,
     namespace: prepared.namespace,
     revision: request.revision,
+    workloads: request.workloads,
     enrollment: options.enrollment,
     force: request.force,
   });

@@ -3,7 +3,9 @@ import {
   RESTARTED_AT_ANNOTATION,
   RestartRequest,
 } from '@mesh-backstage/plugin-service-mesh-common';
+import { checkRestartWontStall, runGuards } from '../guards';
 import type { MeshContext } from '../mesh';
+import { podProxy } from '../proxies';
 import { podsByWorkload, workloadRef } from '../workloads';
 import { chooseWorkloads } from './chooseWorkloads';
 import { prepareNamespaceAction } from './enroll';
@@ -39,6 +41,23 @@ export function planRestart(
   const chosen = chooseWorkloads([...pods.keys()], request.workloads, name);
   if (!chosen.ok) {
     return chosen;
+  }
+  const guards = runGuards(
+    [
+      () =>
+        checkRestartWontStall(
+          prepared.controlPlane,
+          prepared.namespace,
+          context.snapshot.mutatingWebhookConfigurations,
+          chosen.workloads
+            .flatMap(w => pods.get(w) ?? [])
+            .filter(p => podProxy(p)).length,
+        ),
+    ],
+    request.force,
+  );
+  if (!guards.ok) {
+    return guards;
   }
   const restartedAt = now.toISOString();
   const key = request.idempotencyKey;
@@ -80,5 +99,10 @@ export function planRestart(
       });
     }
   }
-  return { ok: true, change: { operations }, forced: [], podsToReplace };
+  return {
+    ok: true,
+    change: { operations },
+    forced: operations.length ? guards.forced : [],
+    podsToReplace,
+  };
 }

@@ -28,6 +28,12 @@ export const WARNING_CODES = {
   injectorNotReady: 'SM-INJECTOR-NOT-READY',
   /** Injection is asked for but no webhook configuration answers. */
   webhookMissing: 'SM-WEBHOOK-MISSING',
+  /** Before istiod: the injector is down and its webhook fails closed. */
+  injectorDownFailClosed: 'SM-INJECTOR-DOWN-FAIL-CLOSED',
+  /** Before istiod: the injector runs but its webhook configuration is gone. */
+  injectorWebhookGone: 'SM-INJECTOR-WEBHOOK-GONE',
+  /** A restart here would stall or drop sidecars (either of the two above). */
+  restartWouldStall: 'SM-RESTART-WOULD-STALL',
   /** Pod templates without `app` or `version` labels. */
   missingAppVersionLabels: 'SM-MISSING-APP-VERSION',
   /** OpenShift with Istio CNI, but no `istio-cni` NetworkAttachmentDefinition. */

@@ -1,5 +1,6 @@
 import type { WarningFix } from '@mesh-backstage/plugin-service-mesh-common';
 import type { WorkloadAnalysis } from '../analysis';
+import { joinsByMemberRoll } from '../controlPlane';
 import { isRestartable, workloadRef } from '../workloads';
 import type { ServedNamespace } from './types';
 
@@ -16,8 +17,9 @@ export function namespaceLabels(
   return analysis.namespace.metadata.labels ?? {};
 }
 
+/** OSSM 2, or OSSM 1 with the same member roll and per-pod opt-in. */
 export function isOssm2(analysis: ServedNamespace): boolean {
-  return analysis.controlPlane.flavour === 'ossm2';
+  return joinsByMemberRoll(analysis.controlPlane.flavour);
 }
 
 /** The cluster and namespace every fix's request starts with. */

@@ -3,6 +3,11 @@ import type { NamespaceAnalysis } from '../analysis';
 import { missingAppVersionLabels, portNameConvention } from './appRequirements';
 import { noControlPlane } from './controlPlane';
 import {
+  injectorDownFailClosed,
+  injectorWebhookGone,
+  restartWouldStall,
+} from './legacyInjector';
+import {
   memberPending,
   namespaceNotInjected,
   outsideDiscoverySelectors,
@@ -43,6 +48,9 @@ export const NAMESPACE_WARNING_RULES: WarningRule[] = [
   outsideDiscoverySelectors,
   injectorNotReady,
   webhookMissing,
+  injectorDownFailClosed,
+  injectorWebhookGone,
+  restartWouldStall,
   podMissingProxy,
   oldRevision,
   unwantedSidecar,

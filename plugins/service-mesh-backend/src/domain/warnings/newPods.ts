@@ -19,6 +19,10 @@ export const injectorNotReady: WarningRule = {
   code: WARNING_CODES.injectorNotReady,
   severity: 'error',
   detect(analysis) {
+    if (analysis.controlPlane.injector) {
+      // Before istiod: injectorDownFailClosed says it in that layout's terms.
+      return [];
+    }
     const revisions = clusterRevisions(analysis);
     return [...expectedRevisions(analysis)]
       .filter(revision => {

@@ -1,5 +1,10 @@
 import type { MeshFlavour } from '@mesh-backstage/plugin-service-mesh-common';
 import { istioUpgradeFlavour } from './istio';
+import {
+  istioLegacyUpgradeFlavour,
+  maistra0UpgradeFlavour,
+  ossm1UpgradeFlavour,
+} from './legacy';
 import { ossm2UpgradeFlavour } from './ossm2';
 import { sailUpgradeFlavour } from './sail';
 import type { UpgradeFlavourAdapter } from './types';
@@ -24,4 +29,7 @@ export const upgradeFlavours: Record<MeshFlavour, UpgradeFlavourAdapter> = {
   istio: istioUpgradeFlavour,
   sail: sailUpgradeFlavour,
   ossm2: ossm2UpgradeFlavour,
+  istioLegacy: istioLegacyUpgradeFlavour,
+  maistra0: maistra0UpgradeFlavour,
+  ossm1: ossm1UpgradeFlavour,
 };

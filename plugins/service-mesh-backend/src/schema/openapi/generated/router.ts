@@ -993,6 +993,15 @@ export const spec = {
             description:
               'Control-plane namespace to join, when the cluster has several.',
           },
+          workloads: {
+            type: 'array',
+            minItems: 1,
+            description:
+              'Maistra 0.x and OSSM 1.x: the workloads to opt in with the\npod-template annotation `sidecar.istio.io/inject: "true"` (which\nrestarts them); all workloads of the namespace when absent.\n',
+            items: {
+              $ref: '#/components/schemas/WorkloadRef',
+            },
+          },
         },
       },
       UnenrollRequest: {
@@ -1562,9 +1571,9 @@ export const spec = {
       },
       MeshFlavour: {
         type: 'string',
-        enum: ['ossm2', 'istio', 'sail'],
+        enum: ['ossm2', 'istio', 'sail', 'istioLegacy', 'maistra0', 'ossm1'],
         description:
-          'Which kind of control plane serves a namespace: `ossm2` (OpenShift\nService Mesh 2.x / Maistra, member roll and per-workload opt-in),\n`istio` (upstream Istio from Helm, istioctl or IstioOperator) or `sail`\n(OpenShift Service Mesh 3 / Sail Operator, `sailoperator.io/v1`).\n',
+          'Which kind of control plane serves a namespace: `ossm2` (OpenShift\nService Mesh 2.x / Maistra, member roll and per-workload opt-in),\n`istio` (upstream Istio from Helm, istioctl or IstioOperator), `sail`\n(OpenShift Service Mesh 3 / Sail Operator, `sailoperator.io/v1`), and\nthe layouts before istiod: `istioLegacy` (upstream Istio 1.0–1.4 from\nHelm: istio-pilot, istio-sidecar-injector, no revisions), `maistra0`\n(Maistra 0.x on OpenShift 3.11: an `istio.openshift.com/v1alpha1`\nInstallation, per-pod opt-in, ignored namespaces) or `ossm1`\n(OpenShift Service Mesh 1.x: a `maistra.io/v1` ServiceMeshControlPlane\nwith the 1.x layout, member roll and per-pod opt-in).\n',
       },
       RevisionInfo: {
         type: 'object',
@@ -1655,9 +1664,10 @@ export const spec = {
           'memberSelector',
           'discoverySelector',
           'labels',
+          'podOptIn',
         ],
         description:
-          "How a namespace belongs to a mesh: `memberRoll` (listed in the OSSM 2\n`ServiceMeshMemberRoll` `spec.members`), `member` (it holds an OSSM 2\n`ServiceMeshMember`), `memberSelector` (its labels match an SMMR\n`spec.memberSelectors`), `discoverySelector` (its labels match the\nmesh's `discoverySelectors`), `labels` (upstream Istio/Sail injection\nlabels without discovery selectors).\n",
+          'How a namespace belongs to a mesh: `memberRoll` (listed in the OSSM 2\n`ServiceMeshMemberRoll` `spec.members`), `member` (it holds an OSSM 2\n`ServiceMeshMember`), `memberSelector` (its labels match an SMMR\n`spec.memberSelectors`), `discoverySelector` (its labels match the\nmesh\'s `discoverySelectors`), `labels` (upstream Istio/Sail injection\nlabels without discovery selectors), `podOptIn` (Maistra 0.x: the\nnamespace is not ignored and its workloads opt in with\n`sidecar.istio.io/inject: "true"`).\n',
       },
       MeshCondition: {
         type: 'object',
@@ -1779,6 +1789,11 @@ export const spec = {
           },
           grafana: {
             type: 'string',
+          },
+          servicegraph: {
+            type: 'string',
+            description:
+              'Istio 1.0–1.4 / Maistra 0.x Servicegraph, where the add-on is exposed.',
           },
         },
       },
@@ -2524,8 +2539,7 @@ export const spec = {
         additionalProperties: false,
         properties: {
           flavour: {
-            type: 'string',
-            enum: ['ossm2', 'istio', 'sail'],
+            $ref: '#/components/schemas/MeshFlavour',
           },
           cluster: {
             type: 'string',
@@ -2853,8 +2867,7 @@ export const spec = {
             $ref: '#/components/schemas/UpgradeControlPlane',
           },
           flavour: {
-            type: 'string',
-            enum: ['ossm2', 'istio', 'sail'],
+            $ref: '#/components/schemas/MeshFlavour',
           },
           fromRevision: {
             type: 'string',
