@@ -100,6 +100,7 @@ function batchViews(
             attempt: n.attempt,
             touched: n.touched,
             reason: n.reason,
+            failedPods: n.failedPods,
           }),
         ),
     }),

@@ -1136,6 +1136,15 @@ export interface components {
         attempt: number;
         touched: boolean;
         reason?: string;
+        /**
+         * @description When the namespace failed its gate, the pods that kept it
+         *     from passing (not Ready, crash-looping or on another proxy):
+         *     the first names, sorted, and how many in all.
+         */
+        failedPods?: {
+          names: string[];
+          total: number;
+        };
       }[];
     };
     UpgradeDetails: components['schemas']['UpgradeSummary'] & {

@@ -238,7 +238,7 @@ export function upgrade(
           ['checkout', 'failed'],
         ]),
         failure:
-          'checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff)',
+          'checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff) - pods checkout-api-7d9f-b, checkout-api-7d9f-c',
         namespaces: [
           { namespace: 'search', status: 'done', attempt: 1, touched: true },
           {
@@ -247,7 +247,11 @@ export function upgrade(
             attempt: 1,
             touched: true,
             reason:
-              'checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff)',
+              'checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff) - pods checkout-api-7d9f-b, checkout-api-7d9f-c',
+            failedPods: {
+              names: ['checkout-api-7d9f-b', 'checkout-api-7d9f-c'],
+              total: 2,
+            },
           },
         ],
       },
@@ -283,7 +287,7 @@ export function upgrade(
   };
   const reasons: Partial<Record<UpgradeScenario, string>> = {
     pausedOnGate:
-      'Batch 2 failed its gate: checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff)',
+      'Batch 2 failed its gate: checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff) - pods checkout-api-7d9f-b, checkout-api-7d9f-c',
     succeeded: '1-23-1 is unused: safe to remove',
   };
   const all = batches[scenario];

@@ -1,7 +1,13 @@
 import type { Pod, Workload } from '../kube';
 import type { ClusterSnapshot } from '../snapshot';
 import { deployment, namespace, podOf } from '../__fixtures__';
-import { evaluateGate, GateBatch, GateTarget } from './gate';
+import {
+  evaluateGate,
+  failedPods,
+  GateBatch,
+  GateTarget,
+  namedPods,
+} from './gate';
 import { crashLooping, readyPod } from './__fixtures__/scenarios';
 
 const target: GateTarget = { revision: '1-24-3', version: '1.24.3' };
@@ -43,6 +49,10 @@ function scenario(pods: (api: Workload) => Pod[], replicas = 3) {
   return { snapshot, api };
 }
 
+/** The gate's decision on the default batch and target, that many seconds in. */
+const decideAt = (snapshot: ClusterSnapshot, seconds: number) =>
+  evaluateGate(snapshot, batch, target, startedAt, after(seconds));
+
 describe('evaluateGate', () => {
   it('passes when every running pod is Ready on the target', () => {
     const { snapshot } = scenario(api => [
@@ -74,7 +84,12 @@ describe('evaluateGate', () => {
       expect.objectContaining({
         result: 'fail',
         reason:
-          'checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff)',
+          'checkout/checkout-api: 2 of 3 pods not Ready after 120 s (CrashLoopBackOff) - pods checkout-api-b, checkout-api-c',
+        problems: [
+          expect.objectContaining({
+            pods: ['checkout-api-b', 'checkout-api-c'],
+          }),
+        ],
       }),
     );
   });
@@ -95,7 +110,7 @@ describe('evaluateGate', () => {
     expect(decision).toMatchObject({
       result: 'fail',
       reason:
-        'checkout/checkout-api: 1 of 1 pod still on 1-23-1 (1.23.1), not 1-24-3 (1.24.3)',
+        'checkout/checkout-api: 1 of 1 pod still on 1-23-1 (1.23.1), not 1-24-3 (1.24.3) - pod checkout-api-a',
     });
   });
 
@@ -207,7 +222,7 @@ describe('evaluateGate', () => {
     ).toMatchObject({
       result: 'fail',
       reason:
-        'checkout/checkout-api: 1 of 1 pod not Ready after 130 s (CrashLoopBackOff)',
+        'checkout/checkout-api: 1 of 1 pod not Ready after 130 s (CrashLoopBackOff) - pod checkout-api-a',
     });
   });
 
@@ -248,11 +263,61 @@ describe('evaluateGate', () => {
     ).toMatchObject({
       result: 'wait',
       message:
-        'checkout/checkout-api: restart not applied yet, 1 of 1 pod still on 1-23-1 (1.23.1), not 1-24-3 (1.24.3)',
+        'checkout/checkout-api: restart not applied yet, 1 of 1 pod still on 1-23-1 (1.23.1), not 1-24-3 (1.24.3) - pod checkout-api-a',
     });
     snapshot.pods = [onTarget(snapshot.workloads[0], 'b')];
     expect(
       evaluateGate(snapshot, stamped, target, startedAt, after(10)),
     ).toMatchObject({ result: 'pass' });
+  });
+
+  it('names at most ten pods of a workload and counts the rest', () => {
+    const { snapshot } = scenario(
+      api =>
+        Array.from({ length: 12 }, (_, i) =>
+          crashLooping(onTarget(api, String(i).padStart(2, '0'))),
+        ),
+      12,
+    );
+    const decision = decideAt(snapshot, 120);
+    expect(decision.result === 'fail' && decision.reason).toBe(
+      'checkout/checkout-api: 12 of 12 pods not Ready after 120 s (CrashLoopBackOff) - pods checkout-api-00, checkout-api-01, checkout-api-02, checkout-api-03, checkout-api-04, checkout-api-05, checkout-api-06, checkout-api-07, checkout-api-08, checkout-api-09 and 2 more',
+    );
+    // The decision keeps every name; only the words are bounded.
+    expect(
+      decision.result === 'fail' && decision.problems[0].pods,
+    ).toHaveLength(12);
+  });
+
+  it('names only the pods concerned, not the healthy ones', () => {
+    const { snapshot } = scenario(api => [
+      onTarget(api, 'a'),
+      onOld(api, 'b'),
+      crashLooping(onTarget(api, 'c')),
+    ]);
+    const decision = decideAt(snapshot, 120);
+    expect(decision.result === 'fail' && decision.problems[0].pods).toEqual([
+      'checkout-api-b',
+      'checkout-api-c',
+    ]);
+  });
+});
+
+describe('namedPods', () => {
+  it('lists names up to the bound, then counts the rest', () => {
+    expect(namedPods([])).toBe('');
+    expect(namedPods(['a'])).toBe('a');
+    expect(namedPods(['a', 'b', 'c'], 3)).toBe('a, b, c');
+    expect(namedPods(['a', 'b', 'c', 'd'], 3)).toBe('a, b, c and 1 more');
+  });
+});
+
+describe('failedPods', () => {
+  it('keeps the first names in order and counts them all', () => {
+    expect(failedPods(['c', 'a', 'b'], 2)).toEqual({
+      names: ['a', 'b'],
+      total: 3,
+    });
+    expect(failedPods([])).toEqual({ names: [], total: 0 });
   });
 });

@@ -7,6 +7,7 @@ import { podInjectSetting } from '../injection';
 import { annotationsOf, conditionIsTrue, Pod, Workload } from '../kube';
 import { podProxy } from '../proxies';
 import type { ClusterSnapshot } from '../snapshot';
+import type { FailedPods } from './types';
 import { podsByWorkload, workloadRef } from '../workloads';
 
 /** The proxies a batch must end up on. */
@@ -36,8 +37,27 @@ export interface GateBatch {
 export interface WorkloadProblem {
   namespace: string;
   workload: WorkloadRef;
-  /** One clause, such as `2 of 3 pods not Ready after 120 s (CrashLoopBackOff)`. */
+  /**
+   * Clauses, then the pods concerned, such as `2 of 3 pods not Ready after
+   * 120 s (CrashLoopBackOff) - pods checkout-api-b, checkout-api-c`.
+   */
   problem: string;
+  /** The pods concerned (not Ready, crash-looping or off the target), sorted by name. */
+  pods: string[];
+}
+
+/** A reason names at most this many pods of a workload, and counts the rest. */
+export const MAX_NAMED_PODS = 10;
+
+/** The first names (sorted) and the count, for storing and showing. */
+export function failedPods(names: string[], max = MAX_NAMED_PODS): FailedPods {
+  return { names: [...names].sort().slice(0, max), total: names.length };
+}
+
+/** `a, b, c`, or past the bound `a, …, j and 5 more`. */
+export function namedPods(names: string[], max = MAX_NAMED_PODS): string {
+  const named = names.slice(0, max).join(', ');
+  return names.length > max ? `${named} and ${names.length - max} more` : named;
 }
 
 export type GateDecision =
@@ -140,14 +160,14 @@ function proxyDescription(pod: Pod): string {
     : proxy.revision;
 }
 
-/** The problems of one workload, as clauses; none means it passes. */
+/** The problems of one workload, as clauses, and its pods concerned; no clause means it passes. */
 function workloadProblems(
   workload: Workload,
   pods: Pod[],
   target: GateTarget,
   restartStamp: string | undefined,
   elapsedSeconds: number,
-): string[] {
+): { clauses: string[]; concerned: Pod[] } {
   const problems: string[] = [];
   const failure = workload.status?.conditions?.find(
     c => c.type === 'ReplicaFailure' && c.status === 'True',
@@ -199,7 +219,18 @@ function workloadProblems(
   ) {
     problems.unshift('restart not applied yet');
   }
-  return problems;
+  const concerned = pods.filter(
+    p => !isPodReady(p) || isCrashLooping(p) || !proxyOnTarget(p, target),
+  );
+  return { clauses: problems, concerned };
+}
+
+function problemText(clauses: string[], concerned: string[]): string {
+  const text = clauses.join(', ');
+  if (concerned.length === 0) return text;
+  return `${text} - ${concerned.length === 1 ? 'pod' : 'pods'} ${namedPods(
+    concerned,
+  )}`;
 }
 
 /**
@@ -233,18 +264,25 @@ export function evaluateGate(
           namespace,
           workload: ref,
           problem: 'opts out of injection: not waited for',
+          pods: [],
         });
         continue;
       }
-      const found = workloadProblems(
+      const { clauses, concerned } = workloadProblems(
         workload,
         pods,
         target,
         restartStamp,
         elapsedSeconds,
       );
-      if (found.length > 0) {
-        problems.push({ namespace, workload: ref, problem: found.join(', ') });
+      if (clauses.length > 0) {
+        const names = concerned.map(p => p.metadata.name!).sort();
+        problems.push({
+          namespace,
+          workload: ref,
+          problem: problemText(clauses, names),
+          pods: names,
+        });
       }
     }
   }

@@ -419,6 +419,7 @@ function retryBatch(
       attempt: n.attempt + 1,
       restartStamp: at,
       reason: undefined,
+      failedPods: undefined,
     }),
   );
   const resume: ResumablePhase =

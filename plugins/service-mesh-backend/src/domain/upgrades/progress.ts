@@ -1,6 +1,6 @@
 import { buildMeshContext, MeshContext } from '../mesh';
 import type { ClusterSnapshot } from '../snapshot';
-import { evaluateGate, GateDecision } from './gate';
+import { evaluateGate, failedPods, GateDecision } from './gate';
 import { changed, currentTrack, event, OperationContext } from './machine';
 import {
   controlPlaneSteps,
@@ -68,7 +68,11 @@ function settleBatch(
       const reason = own
         .map(p => `${p.namespace}/${p.workload.name}: ${p.problem}`)
         .join('; ');
-      setNamespace(draft, ns.namespace, { status: 'failed', reason });
+      setNamespace(draft, ns.namespace, {
+        status: 'failed',
+        reason,
+        failedPods: failedPods(own.flatMap(p => p.pods)),
+      });
       draft.events.push(
         event(draft.context, 'NamespaceFailed', reason, {
           namespace: ns.namespace,

@@ -238,14 +238,23 @@ describe('running an upgrade step by step', () => {
     sim.run();
     expect(sim.state.phase).toBe('Paused');
     expect(sim.state.reason).toMatch(
-      /^Batch 3 failed its gate: checkout\/checkout-api: 3 of 3 pods not Ready after \d+ s \(CrashLoopBackOff\)$/,
+      /^Batch 3 failed its gate: checkout\/checkout-api: 3 of 3 pods not Ready after \d+ s \(CrashLoopBackOff\) - pods (checkout-api-\S+-\d(, |$)){3}/,
     );
-    expect(
-      sim.state.namespaces.find(n => n.namespace === 'checkout')?.status,
-    ).toBe('failed');
+    const checkout = () =>
+      sim.state.namespaces.find(n => n.namespace === 'checkout');
+    expect(checkout()?.status).toBe('failed');
+    expect(checkout()?.failedPods).toEqual({
+      names: [
+        expect.stringMatching(/^checkout-api-/),
+        expect.stringMatching(/^checkout-api-/),
+        expect.stringMatching(/^checkout-api-/),
+      ],
+      total: 3,
+    });
     expect(nextSteps(sim.state, sim.snapshot)).toEqual([]);
     sim.unhealthy = [];
     sim.operate({ type: 'retry' });
+    expect(checkout()?.failedPods).toBeUndefined();
     sim.run();
     expect(sim.state.phase).toBe('Succeeded');
     expect(sim.writes.get('restart:checkout/Deployment/checkout-api@1')).toBe(

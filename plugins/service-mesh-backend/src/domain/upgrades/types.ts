@@ -239,6 +239,14 @@ export interface NamespaceState {
   touched: boolean;
   /** Why it failed or was skipped. */
   reason?: string;
+  /** When it failed its gate: the pods that kept it from passing. */
+  failedPods?: FailedPods;
+}
+
+/** Pods named in a failure: the first few names, and how many in all. */
+export interface FailedPods {
+  names: string[];
+  total: number;
 }
 
 export interface BatchState {

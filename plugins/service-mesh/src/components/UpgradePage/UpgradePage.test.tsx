@@ -147,6 +147,15 @@ describe('UpgradePage', () => {
         }),
       ).getByText(/^checkout: checkout\/checkout-api/),
     ).toBeVisible();
+    const pods = within(alert).getByRole('list', {
+      name: 'Pods concerned in checkout',
+    });
+    expect(
+      within(pods)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual(['checkout-api-7d9f-b', 'checkout-api-7d9f-c']);
+    expect(within(alert).getByText('2 pods concerned:')).toBeVisible();
     expect(screen.getByText('checkout: failed')).toBeVisible();
     expect(button('Retry')).toBeEnabled();
     expect(button('Resume')).toBeDisabled();
@@ -155,6 +164,27 @@ describe('UpgradePage', () => {
         'Batch 2 failed its gate: retry it or skip its failed namespaces first',
       ),
     ).toBeVisible();
+  });
+
+  it('names the first pods concerned and counts the rest when many failed', async () => {
+    const many = upgrade('pausedOnGate');
+    const checkout = many.batches[1].namespaces.find(
+      n => n.namespace === 'checkout',
+    )!;
+    checkout.failedPods = {
+      names: Array.from({ length: 10 }, (_, i) => `checkout-api-${i}`),
+      total: 25,
+    };
+    serve(() => many);
+    renderPlatform(<UpgradePage upgradeId={UPGRADE_ID} />);
+    const pods = await screen.findByRole('list', {
+      name: 'Pods concerned in checkout',
+    });
+    const items = within(pods).getAllByRole('listitem');
+    expect(items).toHaveLength(11);
+    expect(items[0]).toHaveTextContent('checkout-api-0');
+    expect(items[10]).toHaveTextContent('and 15 more');
+    expect(screen.getByText('25 pods concerned:')).toBeVisible();
   });
 
   it('needs a namespace and a reason to skip', async () => {

@@ -10,7 +10,10 @@ import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { UpgradeDetails } from '@mesh-backstage/plugin-service-mesh-common';
+import type {
+  UpgradeBatch,
+  UpgradeDetails,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../../api';
 import { useLiveData } from '../../hooks/useLiveData';
 import { useUpgradePermissions } from '../../hooks/useUpgradePermissions';
@@ -39,6 +42,28 @@ function ProgressLine(props: { label: string; done: number; total: number }) {
   );
 }
 
+type FailedPodNames = UpgradeBatch['namespaces'][number]['failedPods'];
+
+/** The pods that kept a namespace from its gate, named (the backend bounds the list). */
+function FailedPods(props: { namespace: string; pods: FailedPodNames }) {
+  const { namespace, pods } = props;
+  if (!pods || pods.total === 0) return null;
+  const more = pods.total - pods.names.length;
+  return (
+    <>
+      <Typography variant="body2">
+        {pods.total === 1 ? 'Pod concerned:' : `${pods.total} pods concerned:`}
+      </Typography>
+      <ul aria-label={`Pods concerned in ${namespace}`}>
+        {pods.names.map(name => (
+          <li key={name}>{name}</li>
+        ))}
+        {more > 0 && <li>and {more} more</li>}
+      </ul>
+    </>
+  );
+}
+
 function FailedGate({ upgrade }: { upgrade: UpgradeDetails }) {
   const batch = failedBatch(upgrade);
   if (!batch) return null;
@@ -53,6 +78,7 @@ function FailedGate({ upgrade }: { upgrade: UpgradeDetails }) {
           {failed.map(ns => (
             <li key={ns.namespace}>
               {ns.namespace}: {ns.reason ?? 'failed'}
+              <FailedPods namespace={ns.namespace} pods={ns.failedPods} />
             </li>
           ))}
         </ul>

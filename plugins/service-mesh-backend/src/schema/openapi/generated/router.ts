@@ -3007,6 +3007,25 @@ export const spec = {
                 reason: {
                   type: 'string',
                 },
+                failedPods: {
+                  type: 'object',
+                  description:
+                    'When the namespace failed its gate, the pods that kept it\nfrom passing (not Ready, crash-looping or on another proxy):\nthe first names, sorted, and how many in all.\n',
+                  required: ['names', 'total'],
+                  additionalProperties: false,
+                  properties: {
+                    names: {
+                      type: 'array',
+                      maxItems: 10,
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    total: {
+                      type: 'integer',
+                    },
+                  },
+                },
               },
             },
           },
