@@ -33,6 +33,10 @@ export const SIDECARS: ResourceRef = {
   group: 'networking.istio.io',
   plural: 'sidecars',
 };
+export const INSTALLATIONS: ResourceRef = {
+  group: 'istio.openshift.com',
+  plural: 'installations',
+};
 export const NETWORK_ATTACHMENT_DEFINITIONS: ResourceRef = {
   group: 'k8s.cni.cncf.io',
   plural: 'network-attachment-definitions',
@@ -57,6 +61,8 @@ interface MeshKind {
   versions: string[];
   /** Printer columns, per version when they differ. */
   columns?: PrinterColumn[] | Record<string, PrinterColumn[]>;
+  /** A schema of our own where no upstream one is kept (see `installationSchema`). */
+  schema?: object;
 }
 
 const age: PrinterColumn = {
@@ -73,6 +79,51 @@ const readyCondition = (name = 'Ready'): PrinterColumn => ({
 
 const istioNetworkingVersions = ['v1', 'v1beta1', 'v1alpha3'];
 const istioSecurityVersions = ['v1', 'v1beta1'];
+
+const preserved = (properties: Record<string, object>) => ({
+  type: 'object',
+  'x-kubernetes-preserve-unknown-fields': true,
+  properties,
+});
+
+/**
+ * Maistra 0.x's `Installation` (istio.openshift.com/v1alpha1). Its operator
+ * shipped the CRD without a schema, and we keep no copy of it: this one is
+ * declared from the fields its documentation shows, and keeps unknown
+ * fields.
+ */
+const installationSchema = {
+  openAPIV3Schema: preserved({
+    spec: preserved({
+      deployment_type: { type: 'string', enum: ['openshift', 'origin'] },
+      istio: preserved({
+        authentication: { type: 'boolean' },
+        community: { type: 'boolean' },
+        prefix: { type: 'string' },
+        version: { type: 'string' },
+      }),
+      jaeger: preserved({
+        prefix: { type: 'string' },
+        version: { type: 'string' },
+        elasticsearch_memory: { type: 'string' },
+      }),
+      kiali: preserved({
+        username: { type: 'string' },
+        password: { type: 'string' },
+        prefix: { type: 'string' },
+        version: { type: 'string' },
+      }),
+      launcher: {
+        type: 'object',
+        'x-kubernetes-preserve-unknown-fields': true,
+      },
+    }),
+    status: preserved({
+      state: { type: 'string' },
+      spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    }),
+  }),
+};
 
 const meshKinds: MeshKind[] = [
   {
@@ -328,6 +379,14 @@ const meshKinds: MeshKind[] = [
     ],
   },
   {
+    group: 'istio.openshift.com',
+    kind: 'Installation',
+    plural: 'installations',
+    scope: 'Namespaced',
+    versions: ['v1alpha1'],
+    schema: installationSchema,
+  },
+  {
     group: 'k8s.cni.cncf.io',
     kind: 'NetworkAttachmentDefinition',
     plural: 'network-attachment-definitions',
@@ -375,7 +434,7 @@ function crdOf(kind: MeshKind): KubeObject {
         name: version,
         served: true,
         storage: index === 0,
-        schema: openSchema,
+        schema: kind.schema ?? openSchema,
         subresources: { status: {} },
         ...(columnsFor(version)
           ? { additionalPrinterColumns: columnsFor(version) }

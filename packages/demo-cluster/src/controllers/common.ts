@@ -31,6 +31,7 @@ export const STATEFUL_SETS: ResourceRef = {
   plural: 'statefulsets',
 };
 export const DAEMON_SETS: ResourceRef = { group: 'apps', plural: 'daemonsets' };
+export const JOBS: ResourceRef = { group: 'batch', plural: 'jobs' };
 export const MUTATING_WEBHOOKS: ResourceRef = {
   group: 'admissionregistration.k8s.io',
   plural: 'mutatingwebhookconfigurations',

@@ -24,6 +24,14 @@ export interface InjectorFaults {
 
 export interface InjectionControllerOptions {
   faults?: InjectorFaults;
+  /**
+   * The API server's wording of a failed webhook call. `current`:
+   * `failed calling webhook "…": failed to call webhook: Post "…?timeout=10s": …`.
+   * `kubernetes-1.11` (OpenShift 3.11, and the clusters Istio 1.0 ran on):
+   * `failed calling admission webhook "…": Post https://…: …`, before
+   * webhooks had timeouts.
+   */
+  webhookErrors?: 'current' | 'kubernetes-1.11';
 }
 
 const NEVER_INJECTED_NAMESPACES = new Set(['kube-system', 'kube-public']);
@@ -48,14 +56,28 @@ function handlesPodCreate(webhook: Webhook): boolean {
   );
 }
 
+/** The Service of the pre-istiod injector (Istio 1.0–1.4, Maistra 0.x). */
+const LEGACY_INJECTOR_SERVICE = 'istio-sidecar-injector';
+
+/** The image of that name (`proxyv2`, `proxy_init`) a pre-istiod injector template names. */
+function templateImage(template: unknown, name: string): string | undefined {
+  if (typeof template !== 'string') return undefined;
+  return new RegExp(`[\\w.-]+(?:/[\\w.-]+)*/${name}:[\\w.-]+`).exec(
+    template,
+  )?.[0];
+}
+
 /**
  * Sidecar injection as the API server and Istio's injector do it together:
  * every MutatingWebhookConfiguration in the cluster is evaluated (in name
  * order) against the namespace and pod labels; a matching Istio webhook
  * injects the revision named by its configuration's `istio.io/rev` label,
- * subject to the injector's policy and the pod's own opt-in/opt-out. A
- * webhook whose istiod has no ready pod fails the pod creation, as
- * `failurePolicy: Fail` does.
+ * subject to the injector's policy, its never/always-inject selectors and
+ * the pod's own opt-in/opt-out (`injectionPolicy.ts`). A webhook served by
+ * the pre-istiod `istio-sidecar-injector` Service gets that injector's
+ * template. A webhook whose Service has no ready pod fails the pod creation
+ * where its `failurePolicy` is `Fail`, and is skipped where it is `Ignore`;
+ * a deleted webhook configuration injects nothing.
  */
 export function startInjectionController(
   api: ClusterApi,
@@ -114,20 +136,24 @@ export function startInjectionController(
   ): string | undefined => {
     const ref = webhook.clientConfig?.service;
     if (!ref) return undefined;
-    const url = `https://${ref.name}.${ref.namespace}.svc:${ref.port ?? 443}${
+    const base = `https://${ref.name}.${ref.namespace}.svc:${ref.port ?? 443}${
       ref.path ?? '/inject'
-    }?timeout=10s`;
+    }`;
+    const legacyErrors = options.webhookErrors === 'kubernetes-1.11';
+    const post = legacyErrors
+      ? `Post ${base}`
+      : `failed to call webhook: Post "${base}?timeout=10s"`;
     const service = api.get(SERVICES, ref.namespace, ref.name);
     if (!service) {
-      return `failed to call webhook: Post "${url}": service "${ref.name}" not found`;
+      return `${post}: service "${ref.name}" not found`;
     }
     const spec = service.spec as {
       clusterIP?: string;
       selector?: Record<string, string>;
     };
-    const refused = `failed to call webhook: Post "${url}": dial tcp ${
-      spec.clusterIP ?? '172.30.0.1'
-    }:${ref.port ?? 443}: connect: connection refused`;
+    const refused = `${post}: dial tcp ${spec.clusterIP ?? '172.30.0.1'}:${
+      ref.port ?? 443
+    }: connect: connection refused`;
     if (options.faults?.isInjectorUnreachable(revision)) {
       return refused;
     }
@@ -146,13 +172,14 @@ export function startInjectionController(
   const settingsOf = (
     namespace: string,
     revision: string,
+    serviceName: string,
   ): InjectorSettings => {
     const configMap = api.get(
       CONFIG_MAPS,
       namespace,
       injectorConfigMapName(revision),
     );
-    const key = `${namespace}/${revision}`;
+    const key = `${namespace}/${revision}/${serviceName}`;
     const cached = settingsCache.get(key);
     if (
       cached &&
@@ -169,13 +196,28 @@ export function startInjectionController(
     const config = data.config ? parseYaml(data.config) ?? {} : {};
     const hub = values.global?.hub ?? 'docker.io/istio';
     const image = values.global?.proxy?.image ?? 'proxyv2';
-    const settings: InjectorSettings = {
-      proxyImage: image.includes('/')
+    const layout =
+      serviceName === LEGACY_INJECTOR_SERVICE ? 'legacy' : 'istiod';
+    const proxyImage =
+      (layout === 'legacy' && templateImage(config.template, 'proxyv2')) ||
+      (image.includes('/')
         ? image
-        : `${hub}/${image}:${values.global?.tag ?? 'latest'}`,
+        : `${hub}/${image}:${values.global?.tag ?? 'latest'}`);
+    const settings: InjectorSettings = {
+      proxyImage,
       nativeSidecars: values.pilot?.env?.ENABLE_NATIVE_SIDECARS === 'true',
       cni: values.istio_cni?.enabled === true,
       policy: config.policy === 'disabled' ? 'disabled' : 'enabled',
+      neverInjectSelector: config.neverInjectSelector ?? [],
+      alwaysInjectSelector: config.alwaysInjectSelector ?? [],
+      optIn: layout === 'legacy' ? 'annotation' : 'labelOrAnnotation',
+      layout,
+      ...(layout === 'legacy'
+        ? {
+            proxyInitImage: templateImage(config.template, 'proxy[_-]init'),
+            discoveryAddress: `istio-pilot.${namespace}:15007`,
+          }
+        : {}),
     };
     if (configMap) {
       settingsCache.set(key, {
@@ -219,10 +261,14 @@ export function startInjectionController(
         const reason = unreachableReason(webhook, revision);
         if (reason) {
           if (webhook.failurePolicy === 'Ignore') continue;
+          const calling =
+            options.webhookErrors === 'kubernetes-1.11'
+              ? 'failed calling admission webhook'
+              : 'failed calling webhook';
           throw new ApiError(
             500,
             'InternalError',
-            `Internal error occurred: failed calling webhook "${webhook.name}": ${reason}`,
+            `Internal error occurred: ${calling} "${webhook.name}": ${reason}`,
           );
         }
         const serviceRef = webhook.clientConfig?.service;
@@ -231,7 +277,7 @@ export function startInjectionController(
           pod,
           revision,
           serviceRef,
-          settingsOf(serviceRef.namespace, revision),
+          settingsOf(serviceRef.namespace, revision, serviceRef.name),
         );
       }
     }

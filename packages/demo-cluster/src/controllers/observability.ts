@@ -12,7 +12,13 @@ import {
   writeStatus,
 } from './common';
 
-export type Addon = 'kiali' | 'jaeger' | 'tracing' | 'grafana' | 'prometheus';
+export type Addon =
+  | 'kiali'
+  | 'jaeger'
+  | 'tracing'
+  | 'grafana'
+  | 'prometheus'
+  | 'servicegraph';
 
 export interface AddonsOptions {
   /** The control-plane namespace the add-ons live in. */
@@ -24,6 +30,8 @@ export interface AddonsOptions {
   domain?: string;
   /** Red Hat images (OSSM) instead of the upstream ones. */
   redHatImages?: boolean;
+  /** Images of the add-ons an older release shipped (e.g. Istio 1.0's Grafana 5). */
+  images?: Partial<Record<Addon, string>>;
   managedBy?: string;
   labels?: Record<string, string>;
   ownerReferences?: KubeObject['metadata']['ownerReferences'];
@@ -73,6 +81,15 @@ const ADDONS: Record<Addon, AddonShape> = {
     redHatImage:
       'registry.redhat.io/openshift-service-mesh/grafana-rhel8:2.5.2',
     ingressPath: '/grafana',
+  },
+  // Istio's own dependency graph UI, up to 1.1 (Kiali replaced it).
+  servicegraph: {
+    service: 'servicegraph',
+    port: 8088,
+    portName: 'http',
+    image: 'docker.io/istio/servicegraph:1.0.6',
+    redHatImage: 'docker.io/istio/servicegraph:1.0.6',
+    ingressPath: '/force/forcegraph.html',
   },
   prometheus: {
     service: 'prometheus',
@@ -144,7 +161,9 @@ export function applyObservabilityAddons(
             containers: [
               {
                 name: app,
-                image: options.redHatImages ? shape.redHatImage : shape.image,
+                image:
+                  options.images?.[addon] ??
+                  (options.redHatImages ? shape.redHatImage : shape.image),
                 ports: [{ containerPort: shape.port, name: shape.portName }],
               },
             ],

@@ -1,22 +1,27 @@
 import {
   ISTIO_REVISION_LABEL,
-  SIDECAR_INJECT_ANNOTATION as INJECT_KEY,
   SIDECAR_STATUS_ANNOTATION as STATUS_ANNOTATION,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { KubeObject } from '../apiserver/types';
 import { controllerOf } from './common';
+import { InjectionPolicy, injectionRequired } from './injectionPolicy';
+import { injectLegacySidecar } from './legacySidecarTemplate';
 
 /** What a revision's injector ConfigMap says about the sidecar it adds. */
-export interface InjectorSettings {
+export interface InjectorSettings extends InjectionPolicy {
   proxyImage: string;
   nativeSidecars: boolean;
   cni: boolean;
-  policy: 'enabled' | 'disabled';
+  /**
+   * `istiod`: the template of istiod (1.5 and later). `legacy`: that of the
+   * separate `istio-sidecar-injector` of Istio 1.0–1.4 and Maistra 0.x.
+   */
+  layout: 'istiod' | 'legacy';
+  /** `legacy` only: the `istio-init` image (1.0 had its own `proxy_init`). */
+  proxyInitImage?: string;
+  /** `legacy` only: pilot's address, as the template's `--discoveryAddress`. */
+  discoveryAddress?: string;
 }
-
-// strconv.ParseBool, which Istio uses for the inject label and annotation.
-const TRUE_VALUES = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const FALSE_VALUES = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** The workload a pod belongs to, as Istio names it (Deployment, not ReplicaSet). */
 function workloadNameOf(pod: KubeObject): string {
@@ -25,17 +30,6 @@ function workloadNameOf(pod: KubeObject): string {
     return owner.name.replace(/-[^-]+$/, '');
   }
   return owner?.name ?? pod.metadata.name ?? pod.metadata.generateName ?? '';
-}
-
-function wantsInjection(pod: KubeObject, policy: 'enabled' | 'disabled') {
-  // The label wins over the annotation, as in Istio's injector.
-  const requested =
-    pod.metadata.labels?.[INJECT_KEY] ?? pod.metadata.annotations?.[INJECT_KEY];
-  if (requested !== undefined) {
-    if (FALSE_VALUES.has(requested)) return false;
-    if (TRUE_VALUES.has(requested)) return true;
-  }
-  return policy === 'enabled';
 }
 
 interface Container {
@@ -116,9 +110,12 @@ export function injectSidecar(
   if (
     original.metadata.annotations?.[STATUS_ANNOTATION] ||
     hasProxyContainer(original) ||
-    !wantsInjection(original, settings.policy)
+    !injectionRequired(original.metadata, settings)
   ) {
     return original;
+  }
+  if (settings.layout === 'legacy') {
+    return injectLegacySidecar(original, settings);
   }
   const pod = structuredClone(original) as KubeObject & {
     spec: {

@@ -2,6 +2,7 @@ import { ClusterApi } from '../../apiserver/types';
 import {
   DAEMON_SETS,
   DEPLOYMENTS,
+  JOBS,
   PODS,
   REPLICA_SETS,
   STATEFUL_SETS,
@@ -15,6 +16,7 @@ import {
 } from './context';
 import { daemonSetController } from './daemonSet';
 import { deploymentController } from './deployment';
+import { jobController } from './job';
 import { startKubelet } from './kubelet';
 import { PodControl } from './pods';
 import { replicaSetController } from './replicaSet';
@@ -26,7 +28,8 @@ export { isPodReady } from '../common';
 /**
  * The built-in workload controllers and the kubelet, simulated:
  * Deployment → ReplicaSet → Pods (with rolling updates on template
- * changes), StatefulSets and DaemonSets on one node, pod start-up with
+ * changes), StatefulSets and DaemonSets on one node, Jobs of one pod that
+ * run to completion, pod start-up with
  * realistic status, crash loops on request, and FailedCreate events with
  * backoff when admission (e.g. a dead sidecar injector) refuses a pod.
  *
@@ -46,6 +49,7 @@ export function startWorkloadsController(
     DEPLOYMENTS,
     STATEFUL_SETS,
     DAEMON_SETS,
+    JOBS,
   ]);
   // Filled below, once the controllers have the queue.
   const reconcilers: Record<string, Reconciler> = {};
@@ -66,6 +70,7 @@ export function startWorkloadsController(
     Deployment: deploymentController(ctx),
     StatefulSet: statefulSetController(ctx),
     DaemonSet: daemonSetController(ctx),
+    Job: jobController(ctx),
   });
 
   informer
@@ -91,6 +96,7 @@ export function startWorkloadsController(
     [DEPLOYMENTS, 'Deployment'],
     [STATEFUL_SETS, 'StatefulSet'],
     [DAEMON_SETS, 'DaemonSet'],
+    [JOBS, 'Job'],
   ] as const) {
     informer.on(ref, ({ object }) =>
       queue.add(

@@ -30,6 +30,10 @@ interface FailingPod {
   fromFault: boolean;
 }
 
+/** A pod whose containers have run to completion (a Job's) is never started again. */
+const isTerminal = (pod: KubeObject) =>
+  ['Succeeded', 'Failed'].includes(podStatusOf(pod).phase ?? '');
+
 const appRestarts = (pod: KubeObject) =>
   Math.max(
     0,
@@ -101,6 +105,10 @@ export function startKubelet(ctx: WorkloadsContext): Kubelet {
       failing.delete(key);
       return;
     }
+    if (isTerminal(pod)) {
+      firstSeen.delete(key);
+      return;
+    }
     if (
       podStatusOf(pod).phase !== 'Running' ||
       !(pod.spec as { nodeName?: string })?.nodeName
@@ -113,7 +121,7 @@ export function startKubelet(ctx: WorkloadsContext): Kubelet {
   const reconcile: Reconciler = (ns, name) => {
     const key = keyOf(ns, name);
     let pod = informer.get(PODS, ns, name);
-    if (!pod || pod.metadata.deletionTimestamp) {
+    if (!pod || pod.metadata.deletionTimestamp || isTerminal(pod)) {
       firstSeen.delete(key);
       return;
     }

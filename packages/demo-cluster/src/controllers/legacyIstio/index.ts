@@ -1,0 +1,8 @@
+export { applyLegacyControlPlane } from './controlPlane';
+export { INSTALLER_JOB, startInstallationController } from './installation';
+export type {
+  InstallationControllerOptions,
+  InstallationSpec,
+} from './installation';
+export { LEGACY_COMPONENTS, LEGACY_INJECTOR, legacyProxyImage } from './model';
+export type { LegacyControlPlane } from './model';
