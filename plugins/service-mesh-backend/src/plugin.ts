@@ -12,6 +12,7 @@ import {
 } from './kubernetes/clusterConfig';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { DefaultServiceMeshService } from './service/DefaultServiceMeshService';
+import { EntityStatusSignals } from './service/EntityStatusSignals';
 import { KeyedQueue } from './service/KeyedQueue';
 import { NamespaceProvisioner } from './service/namespaces';
 import { DatabaseUpgradeStore } from './database/DatabaseUpgradeStore';
@@ -66,10 +67,13 @@ export const serviceMeshPlugin = createBackendPlugin({
         );
         // One set of turns per object written, for actions and upgrades alike.
         const writeTurns = new KeyedQueue();
+        const statusSignals = new EntityStatusSignals({ signals, logger });
+        const stopStatusSignals = statusSignals.watch(clusters.all());
         const serviceMesh = new DefaultServiceMeshService({
           clusters,
           logger,
           writeTurns,
+          statusSignals,
         });
         const store = await DatabaseUpgradeStore.create<MeshUpgradeDocuments>({
           database,
@@ -96,6 +100,8 @@ export const serviceMeshPlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(async () => {
           await runner.stop();
+          stopStatusSignals();
+          statusSignals.stop();
           clusters.stop();
         });
         httpRouter.use(

@@ -30,6 +30,7 @@ import {
   namespacesOfEntityOn,
   readEntityScope,
 } from './entityScope';
+import type { EntityStatusSignals } from './EntityStatusSignals';
 import { withFreshObjects } from './freshObjects';
 import { KeyedQueue } from './KeyedQueue';
 import type { ActionRequest, ServiceMeshService } from './types';
@@ -42,6 +43,8 @@ export interface DefaultServiceMeshServiceOptions {
   now?: () => Date;
   /** Turns per object written; share one with every other writer (the upgrade runner). */
   writeTurns?: KeyedQueue;
+  /** Told whose status is read, so that its changes are signalled. */
+  statusSignals?: EntityStatusSignals;
 }
 
 /**
@@ -60,11 +63,14 @@ export class DefaultServiceMeshService implements ServiceMeshService {
 
   async getStatus(entity: Entity): Promise<EntityMeshStatus> {
     const scope = readEntityScope(entity);
+    const entityRef = stringifyEntityRef(entity);
     const clusters: ClusterMeshStatus[] = [];
+    const namespacesByCluster = new Map<string, string[]>();
     for (const cluster of this.options.clusters.all()) {
       if (scope.cluster && scope.cluster !== cluster.config.name) continue;
       const health = cluster.cache.health();
       const namespaces = this.namespacesOf(scope, cluster);
+      namespacesByCluster.set(cluster.config.name, namespaces);
       if (health.synced && !health.error && namespaces.length === 0) {
         // The entity does not run here.
         continue;
@@ -91,7 +97,11 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         staleSince: health.staleSince,
       });
     }
-    return { entityRef: stringifyEntityRef(entity), clusters };
+    this.options.statusSignals?.noteInterest(entityRef, {
+      scope,
+      namespaces: namespacesByCluster,
+    });
+    return { entityRef, clusters };
   }
 
   async runAction<A extends ServiceMeshActionName>(
