@@ -5,7 +5,11 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import type { SetupServer } from 'msw/node';
@@ -106,6 +110,8 @@ export async function renderWithMesh(
   options: {
     entity: Entity;
     permission?: PermissionOptions;
+    /** Signals the test sends (renderPlatform's TestSignals); none by default. */
+    signals?: SignalApi;
   },
 ) {
   const client = new ServiceMeshClient({
@@ -117,9 +123,11 @@ export async function renderWithMesh(
       apis={[
         [serviceMeshApiRef, client],
         mockApis.permission(options.permission ?? allowAll),
+        ...(options.signals ? [[signalApiRef, options.signals] as const] : []),
       ]}
     >
       <EntityProvider entity={options.entity}>{element}</EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }

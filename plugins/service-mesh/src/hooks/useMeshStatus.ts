@@ -1,9 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { getCompoundEntityRef, type Entity } from '@backstage/catalog-model';
+import { useCallback, useState } from 'react';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../api';
-import { usePollWhileVisible } from './usePollWhileVisible';
+import { entityStatusChannel } from '../lib/signals';
+import { LiveConnection, useLiveData } from './useLiveData';
 
 export interface MeshStatusState {
   status?: EntityMeshStatus;
@@ -12,48 +17,37 @@ export interface MeshStatusState {
   loading: boolean;
   /** True while a refresh runs; the previous status stays shown. */
   refreshing: boolean;
+  /** Whether signals keep the status current, or it is polled. */
+  connection: LiveConnection;
   refresh: () => void;
 }
 
 /**
- * The entity's mesh status, refreshed on demand and polled while the page is
- * visible. A failed refresh keeps the last status so the page does not blank.
+ * The entity's mesh status, reloaded whenever the backend signals a change
+ * on the entity's channel, and polled every 30 s while the page is visible
+ * when the app has no signals. A failed refresh keeps the last status so
+ * the page does not blank.
  */
 export function useMeshStatus(entity: Entity): MeshStatusState {
   const api = useApi(serviceMeshApiRef);
   const { kind, namespace, name } = getCompoundEntityRef(entity);
-  const [state, setState] = useState<{
-    status?: EntityMeshStatus;
-    error?: Error;
-    loading: boolean;
-    refreshing: boolean;
-  }>({ loading: true, refreshing: false });
-  // Answers to superseded requests (older refresh, other entity) are dropped.
-  const requestId = useRef(0);
-
-  const refresh = useCallback(() => {
-    const id = ++requestId.current;
-    setState(s => ({ ...s, refreshing: true }));
-    api.getEntityStatus({ kind, namespace, name }).then(
-      status => {
-        if (id === requestId.current) {
-          setState({ status, loading: false, refreshing: false });
-        }
-      },
-      error => {
-        if (id === requestId.current) {
-          setState(s => ({ ...s, error, loading: false, refreshing: false }));
-        }
-      },
-    );
+  const [refreshing, setRefreshing] = useState(false);
+  const load = useCallback(() => {
+    setRefreshing(true);
+    return api
+      .getEntityStatus({ kind, namespace, name })
+      .finally(() => setRefreshing(false));
   }, [api, kind, namespace, name]);
-
-  useEffect(() => {
-    setState({ loading: true, refreshing: false });
-    refresh();
-  }, [refresh]);
-
-  usePollWhileVisible(refresh);
-
-  return { ...state, refresh };
+  const live = useLiveData(
+    entityStatusChannel(stringifyEntityRef({ kind, namespace, name })),
+    load,
+  );
+  return {
+    status: live.value,
+    error: live.error,
+    loading: live.loading,
+    refreshing,
+    connection: live.connection,
+    refresh: live.reload,
+  };
 }

@@ -5,12 +5,14 @@ import {
   legacyBillingNotInMesh,
   searchWithWarnings,
 } from '../__fixtures__/meshStatus';
+import { withErrorWarning } from '../__fixtures__/cardStates';
 import {
   clusterProblem,
   injectionText,
   revisionLabel,
   revisionWithRole,
   summarizeStatus,
+  verdictDisplay,
 } from './meshSummary';
 
 describe('summarizeStatus', () => {
@@ -108,5 +110,45 @@ describe('revisionWithRole', () => {
     expect(revisionWithRole({ ...serving, version: '1.24.3-patched' })).toBe(
       '1-24-3 (1.24.3-patched; canary; default is 1-23-1)',
     );
+  });
+});
+
+describe('verdictDisplay', () => {
+  it('is green "In mesh" only with nothing worse than an informational finding', () => {
+    expect(verdictDisplay(summarizeStatus(bookinfoInMesh()))).toEqual({
+      status: 'ok',
+      text: 'In mesh',
+    });
+  });
+
+  it('turns red beside an error-level warning, whatever the membership', () => {
+    const status = withErrorWarning(bookinfoInMesh());
+    expect(verdictDisplay(summarizeStatus(status))).toEqual({
+      status: 'error',
+      text: 'In mesh, with 1 error',
+    });
+  });
+
+  it('turns amber with warnings, counted', () => {
+    expect(verdictDisplay(summarizeStatus(checkoutDrift()))).toEqual({
+      status: 'warning',
+      text: 'In mesh, with 2 warnings',
+    });
+  });
+
+  it('says a restart is needed when no warning says so', () => {
+    const status = checkoutDrift();
+    status.clusters[0].namespaces[0].warnings = [];
+    expect(verdictDisplay(summarizeStatus(status))).toEqual({
+      status: 'warning',
+      text: 'In mesh, restart needed',
+    });
+  });
+
+  it('keeps "Not in mesh" grey with only the informational IST0102', () => {
+    expect(verdictDisplay(summarizeStatus(legacyBillingNotInMesh()))).toEqual({
+      status: 'aborted',
+      text: 'Not in mesh',
+    });
   });
 });

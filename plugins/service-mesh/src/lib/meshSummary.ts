@@ -87,6 +87,8 @@ function entityLinks(namespaces: NamespaceMeshStatus[]): MeshLinks {
       workloads.find(w => w.links.jaeger)?.links.jaeger ??
       namespaces.find(n => n.links.jaeger)?.links.jaeger,
     grafana: namespaces.find(n => n.links.grafana)?.links.grafana,
+    servicegraph: namespaces.find(n => n.links.servicegraph)?.links
+      .servicegraph,
   };
 }
 
@@ -132,10 +134,70 @@ export function summarizeStatus(status: EntityMeshStatus): MeshSummary {
   };
 }
 
+/** How the card shows the verdict: an icon's status and the words. */
+export interface VerdictDisplay {
+  status: 'ok' | 'warning' | 'error' | 'aborted' | 'pending';
+  text: string;
+}
+
+const verdictWords: Record<MeshVerdict, string> = {
+  inMesh: 'In mesh',
+  partlyInMesh: 'Partly in mesh',
+  notInMesh: 'Not in mesh',
+  unknown: 'Mesh status unknown',
+};
+
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The verdict at its worst: membership alone says "In mesh", but an
+ * error-level warning beside it turns it red ("In mesh, with 1 error"), and
+ * warnings or pods waiting for a restart turn it amber. Informational
+ * findings leave it as it is.
+ */
+export function verdictDisplay(summary: MeshSummary): VerdictDisplay {
+  const words = verdictWords[summary.verdict];
+  const errors = summary.warnings.filter(w => w.severity === 'error').length;
+  const warnings = summary.warnings.filter(
+    w => w.severity === 'warning',
+  ).length;
+  if (errors > 0) {
+    return {
+      status: 'error',
+      text: `${words}, with ${counted(errors, 'error')}`,
+    };
+  }
+  if (summary.verdict === 'unknown') {
+    return { status: 'pending', text: words };
+  }
+  if (warnings > 0) {
+    return {
+      status: 'warning',
+      text: `${words}, with ${counted(warnings, 'warning')}`,
+    };
+  }
+  if (summary.workloadsNeedingRestart > 0) {
+    return { status: 'warning', text: `${words}, restart needed` };
+  }
+  switch (summary.verdict) {
+    case 'inMesh':
+      return { status: 'ok', text: words };
+    case 'partlyInMesh':
+      return { status: 'warning', text: words };
+    default:
+      return { status: 'aborted', text: words };
+  }
+}
+
 const flavourNames: Record<MeshFlavour, string> = {
   ossm2: 'OpenShift Service Mesh 2',
   istio: 'Istio',
   sail: 'OpenShift Service Mesh 3',
+  istioLegacy: 'Istio (before istiod)',
+  maistra0: 'Maistra 0',
+  ossm1: 'OpenShift Service Mesh 1',
 };
 
 export function flavourName(flavour: MeshFlavour): string {
@@ -193,9 +255,6 @@ export function revisionWithRole(serving: ServingRevision): string {
   const target = serving.tag
     ? `${serving.tag} → ${serving.revision}`
     : serving.revision;
-  istioLegacy: 'Istio (before istiod)',
-  maistra0: 'Maistra 0',
-  ossm1: 'OpenShift Service Mesh 1',
   const spelled = serving.version?.replace(/\./g, '-') === serving.revision;
   const version = serving.version && !spelled ? `${serving.version}; ` : '';
   return `${target} (${version}${note})`;
@@ -207,6 +266,7 @@ const membershipVia: Record<MembershipVia, string> = {
   memberSelector: "selected by the member roll's memberSelectors",
   discoverySelector: "selected by the mesh's discoverySelectors",
   labels: 'by its injection labels',
+  podOptIn: 'its workloads opt in (sidecar.istio.io/inject)',
 };
 
 export function membershipText(namespace: NamespaceMeshStatus): string {
@@ -251,4 +311,3 @@ export function clusterProblem(
   }
   return undefined;
 }
-  podOptIn: 'its workloads opt in (sidecar.istio.io/inject)',

@@ -11,3 +11,12 @@ export const UPGRADES_CHANNEL = 'service-mesh:upgrades';
 export function upgradeChannel(upgradeId: string): string {
   return `service-mesh:upgrade:${upgradeId}`;
 }
+
+/**
+ * One entity's mesh status changes (service-mesh-backend publishes when the
+ * cached state behind the status changes). The ref is lowercased, as the
+ * catalog compares refs case-insensitively.
+ */
+export function entityStatusChannel(entityRef: string): string {
+  return `service-mesh:entity:${entityRef.toLocaleLowerCase('en-US')}`;
+}

@@ -94,7 +94,9 @@ describe('ServiceMeshCard', () => {
     expect(
       screen.getByText('0 of 1 workloads with sidecar'),
     ).toBeInTheDocument();
-    expect(screen.getByText(/^1 warning; worst: IST0102/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/^1 finding; worst \(info, IST0102\)/),
+    ).toBeInTheDocument();
   });
 
   it('counts warnings and names the worst one', async () => {
@@ -102,10 +104,12 @@ describe('ServiceMeshCard', () => {
 
     expect(
       await screen.findByText(
-        /^3 warnings; worst: IST0123 \(warning\) The namespace has both istio-injection=enabled/,
+        /^3 findings; worst \(warning, IST0123\): The namespace has both istio-injection=enabled/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText('Partly in mesh')).toBeInTheDocument();
+    expect(
+      screen.getByText('Partly in mesh, with 2 warnings'),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(
         'Istio in istio-system, revision default → 1-23-1 (1.23.1)',
@@ -116,14 +120,16 @@ describe('ServiceMeshCard', () => {
   it('shows drift: workloads that need a restart', async () => {
     await renderCard('checkout', checkoutDrift());
 
-    expect(await screen.findByText('In mesh')).toBeInTheDocument();
+    expect(
+      await screen.findByText('In mesh, with 2 warnings'),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(
         '2 of 2 workloads need a restart to pick up the current proxy',
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/^2 warnings; worst: SM-OLD-REVISION/),
+      screen.getByText(/^2 findings; worst \(warning, SM-OLD-REVISION\)/),
     ).toBeInTheDocument();
   });
 

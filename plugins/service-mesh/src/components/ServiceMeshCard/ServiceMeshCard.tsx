@@ -1,16 +1,26 @@
+import { ReactNode, useState } from 'react';
 import { StatusText } from '../StatusText';
 import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
+import {
+  FollowedChangeState,
+  useFollowedChange,
+} from '../../hooks/useFollowedChange';
+import {
+  MeshPermissions,
+  useMeshPermissions,
+} from '../../hooks/useMeshPermissions';
 import { useMeshStatus } from '../../hooks/useMeshStatus';
+import { nextStep } from '../../lib/nextStep';
 import { staleClusterText, staleDataText } from '../../lib/dataAge';
 import {
   clusterProblem,
@@ -18,20 +28,17 @@ import {
   MeshSummary,
   revisionLabel,
   summarizeStatus,
+  verdictDisplay,
 } from '../../lib/meshSummary';
+import { ActionButton } from '../ActionButton';
+import { ActionDialog, MeshActionIntent } from '../ActionDialog';
+import { LiveIndicator } from '../LiveIndicator';
+import { RolloutProgress } from '../RolloutProgress';
 import { UpgradeBanner } from '../UpgradeBanner';
 
 function Verdict({ summary }: { summary: MeshSummary }) {
-  switch (summary.verdict) {
-    case 'inMesh':
-      return <StatusText status="ok">In mesh</StatusText>;
-    case 'partlyInMesh':
-      return <StatusText status="warning">Partly in mesh</StatusText>;
-    case 'notInMesh':
-      return <StatusText status="aborted">Not in mesh</StatusText>;
-    default:
-      return <StatusText status="pending">Mesh status unknown</StatusText>;
-  }
+  const { status, text } = verdictDisplay(summary);
+  return <StatusText status={status}>{text}</StatusText>;
 }
 
 function WarningsLine({ summary }: { summary: MeshSummary }) {
@@ -42,19 +49,69 @@ function WarningsLine({ summary }: { summary: MeshSummary }) {
   const count = summary.warnings.length;
   return (
     <Typography variant="body2">
-      {count} {count === 1 ? 'warning' : 'warnings'}; worst: {worst.code} (
-      {worst.severity}) {worst.message}
+      {`${count} ${count === 1 ? 'finding' : 'findings'}; worst (${
+        worst.severity
+      }, ${worst.code}): ${worst.message}`}
     </Typography>
   );
 }
 
-function CardBody({ status }: { status: EntityMeshStatus }) {
+const REASON_ID = 'service-mesh-card-reason';
+
+/** The one action the card leads with, or the rollout it started. */
+function NextStepLine(props: {
+  status: EntityMeshStatus;
+  permissions: MeshPermissions;
+  followed: FollowedChangeState;
+  onAction: (intent: MeshActionIntent) => void;
+}) {
+  const { status, permissions, followed, onAction } = props;
+  const step = nextStep(status);
+  const inProgress = Boolean(
+    followed.progress && !followed.progress.settled && !followed.timedOut,
+  );
+  const permission = step && permissions.actions[step.intent.action];
+  return (
+    <>
+      <RolloutProgress followed={followed} />
+      {step && permission && !inProgress && (
+        <Box mt={1}>
+          <Typography variant="body2" color="textSecondary">
+            Next step: {step.reason}
+          </Typography>
+          {permission.reason && (
+            <Typography variant="body2" color="textSecondary" id={REASON_ID}>
+              {permission.reason}
+            </Typography>
+          )}
+          <Box mt={1}>
+            <ActionButton
+              variant="contained"
+              permission={permission}
+              reasonId={REASON_ID}
+              onClick={() => onAction(step.intent)}
+            >
+              {step.label}
+            </ActionButton>
+          </Box>
+        </Box>
+      )}
+    </>
+  );
+}
+
+function CardBody(props: {
+  status: EntityMeshStatus;
+  nextStepLine: ReactNode;
+}) {
+  const { status, nextStepLine } = props;
   const summary = summarizeStatus(status);
   const { links } = summary;
   const addons = [
     { name: 'Kiali', href: links.kiali },
     { name: 'Jaeger', href: links.jaeger },
     { name: 'Grafana', href: links.grafana },
+    { name: 'Servicegraph', href: links.servicegraph },
   ].filter((l): l is { name: string; href: string } => Boolean(l.href));
 
   return (
@@ -62,6 +119,7 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
       <Typography variant="h6" component="p">
         <Verdict summary={summary} />
       </Typography>
+      {nextStepLine}
       {summary.serving.map(s => (
         <Typography
           variant="body2"
@@ -124,10 +182,17 @@ function CardBody({ status }: { status: EntityMeshStatus }) {
   );
 }
 
-/** The overview card: the entity's mesh verdict at a glance. */
+/**
+ * The overview card: the entity's mesh verdict at a glance, led by the one
+ * next step, and following an applied step live until it settles.
+ */
 export function ServiceMeshCard() {
   const { entity } = useEntity();
-  const { status, error, loading } = useMeshStatus(entity);
+  const { status, error, loading, connection, refresh } = useMeshStatus(entity);
+  const permissions = useMeshPermissions(entity);
+  const followed = useFollowedChange(status, refresh, connection);
+  const [intent, setIntent] = useState<MeshActionIntent>();
+  const entityLink = useEntityRefLink();
 
   let body;
   if (loading) {
@@ -141,7 +206,39 @@ export function ServiceMeshCard() {
       </Typography>
     );
   } else {
-    body = <CardBody status={status} />;
+    body = (
+      <CardBody
+        status={status}
+        nextStepLine={
+          <NextStepLine
+            status={status}
+            permissions={permissions}
+            followed={followed}
+            onAction={setIntent}
+          />
+        }
+      />
+    );
   }
-  return <InfoCard title="Service mesh">{body}</InfoCard>;
+  return (
+    <InfoCard
+      title="Service mesh"
+      subheader={<LiveIndicator connection={connection} />}
+      deepLink={{
+        title: 'Open the Service mesh tab',
+        link: `${entityLink(entity)}/service-mesh`,
+      }}
+    >
+      {body}
+      {intent && (
+        <ActionDialog
+          entity={entity}
+          intent={intent}
+          canForce={permissions.force.allowed}
+          onClose={() => setIntent(undefined)}
+          onApplied={result => followed.follow(intent, result)}
+        />
+      )}
+    </InfoCard>
+  );
 }

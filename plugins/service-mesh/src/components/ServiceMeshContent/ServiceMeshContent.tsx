@@ -12,6 +12,7 @@ import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import type { ClusterMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
+import { useFollowedChange } from '../../hooks/useFollowedChange';
 import { useMeshPermissions } from '../../hooks/useMeshPermissions';
 import { useMeshStatus } from '../../hooks/useMeshStatus';
 import { staleClusterText, staleDataText } from '../../lib/dataAge';
@@ -19,7 +20,9 @@ import { clusterProblem } from '../../lib/meshSummary';
 import { ActionDialog, MeshActionIntent } from '../ActionDialog';
 import { errorMessage } from '../ActionDialog/meshActionIntent';
 import { ControlPlaneRevisions } from '../ControlPlaneRevisions';
+import { LiveIndicator } from '../LiveIndicator';
 import { NamespaceMeshPanel } from '../NamespaceMeshPanel';
+import { RolloutProgress } from '../RolloutProgress';
 import { UpgradeBanner } from '../UpgradeBanner';
 
 function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
@@ -59,8 +62,10 @@ function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
  */
 export function ServiceMeshContent() {
   const { entity } = useEntity();
-  const { status, error, loading, refreshing, refresh } = useMeshStatus(entity);
+  const { status, error, loading, refreshing, refresh, connection } =
+    useMeshStatus(entity);
   const permissions = useMeshPermissions(entity);
+  const followed = useFollowedChange(status, refresh, connection);
   const [intent, setIntent] = useState<MeshActionIntent>();
 
   if (loading) {
@@ -84,7 +89,9 @@ export function ServiceMeshContent() {
           >
             Refresh
           </Button>
+          <LiveIndicator connection={connection} />
         </Box>
+        <RolloutProgress followed={followed} />
         {error && (
           <Alert severity="warning">
             Could not refresh the status: {errorMessage(error)}. Showing the
@@ -131,7 +138,7 @@ export function ServiceMeshContent() {
           intent={intent}
           canForce={permissions.force.allowed}
           onClose={() => setIntent(undefined)}
-          onApplied={refresh}
+          onApplied={result => followed.follow(intent, result)}
         />
       )}
     </Grid>

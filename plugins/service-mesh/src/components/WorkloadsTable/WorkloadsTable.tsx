@@ -44,11 +44,13 @@ function WorkloadState({ workload }: { workload: WorkloadMeshStatus }) {
   return <StatusText status="pending">No sidecar</StatusText>;
 }
 
+type WorkloadRow = WorkloadMeshStatus & { id: string };
+
 /** The namespace's workloads and the state of their sidecars. */
 export function WorkloadsTable(props: WorkloadsTableProps) {
   const { namespace, workloads, restartPermission, reasonId, onRestart } =
     props;
-  const columns: TableColumn<WorkloadMeshStatus>[] = [
+  const columns: TableColumn<WorkloadRow>[] = [
     {
       title: 'Workload',
       field: 'name',
@@ -102,12 +104,20 @@ export function WorkloadsTable(props: WorkloadsTableProps) {
     },
   ];
   return (
-    <Table<WorkloadMeshStatus>
+    <Table<WorkloadRow>
       title={`Workloads in ${namespace}`}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      // Column dragging wraps each header in a focusable handle around the
+      // sort button: a nested control and a second tab stop per column.
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        draggable: false,
+      }}
       columns={columns}
-      // material-table writes into its rows; give it copies.
-      data={workloads.map(w => ({ ...w }))}
+      // material-table writes into its rows; give it copies, with the id it
+      // keeps its row state by.
+      data={workloads.map(w => ({ ...w, id: `${w.kind}/${w.name}` }))}
       emptyContent={
         <Box p={2}>No Deployments, StatefulSets or DaemonSets found.</Box>
       }
