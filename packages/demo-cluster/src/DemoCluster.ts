@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { generate as generateCertificate } from 'selfsigned';
 import { stringify as stringifyYaml } from 'yaml';
+import { DemoUser } from './apiserver/authorization';
 import { ClusterStore } from './apiserver/ClusterStore';
 import { Faults } from './apiserver/faults';
 import { KubeApiServer } from './apiserver/httpServer';
@@ -18,8 +19,13 @@ export interface DemoClusterOptions {
    * tokens only over TLS, so turn this on for kubectl.
    */
   tls?: boolean;
-  /** The bearer token clients must send; random when omitted. */
+  /** The bearer token of the user who may do everything; random when omitted. */
   token?: string;
+  /**
+   * More users with their own tokens, e.g. `{ token, username: 'viewer',
+   * rules: READ_ONLY_RULES }`; requests beyond their rules get 403 Forbidden.
+   */
+  users?: DemoUser[];
   /** Serve the fault admin API under /demo-cluster/faults. */
   faults?: boolean;
   /** Creates the scenario's objects and starts its controllers. */
@@ -194,6 +200,7 @@ export async function startDemoCluster(
     store,
     faults,
     tokens: [token],
+    users: options.users,
     faultsApi: options.faults ?? false,
     tls,
     bookmarkIntervalMs: options.bookmarkIntervalMs,

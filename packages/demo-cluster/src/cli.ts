@@ -12,7 +12,22 @@ import {
   startDemoCluster,
   writeKubeconfig,
 } from './DemoCluster';
+import { AccessRule, DemoUser } from './apiserver/authorization';
 import { scenarios } from './scenarios';
+
+const list = (value: string) => value.split(',').filter(Boolean);
+
+/** The `--limited-*` flags as the one limited user they describe. */
+function limitedUser(options: CliOptions): DemoUser | undefined {
+  if (!options.limitedToken) return undefined;
+  const rule: AccessRule = {
+    verbs: options.limitedVerbs ?? ['get', 'list', 'watch'],
+    ...(options.limitedNamespaces && {
+      namespaces: options.limitedNamespaces,
+    }),
+  };
+  return { token: options.limitedToken, username: 'limited', rules: [rule] };
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -33,6 +48,9 @@ interface CliOptions {
   tls?: boolean;
   faults?: boolean;
   readyDelayMs?: number;
+  limitedToken?: string;
+  limitedVerbs?: string[];
+  limitedNamespaces?: string[];
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -63,6 +81,20 @@ async function main(argv: string[]): Promise<void> {
     )
     .option('--token <token>', 'bearer token to accept (random by default)')
     // kubectl sends bearer tokens only over TLS, so HTTPS is the default.
+    .option(
+      '--limited-token <token>',
+      'also accept this token as user "limited", with only the rights below (403 beyond them)',
+    )
+    .option(
+      '--limited-verbs <verbs>',
+      'verbs the limited token may use, comma-separated (default get,list,watch: read-only)',
+      list,
+    )
+    .option(
+      '--limited-namespaces <names>',
+      'namespaces the limited token may act in, comma-separated (default every namespace and cluster-scoped types)',
+      list,
+    )
     .option('--tls', 'serve HTTPS with a self-signed certificate (default)')
     .option('--no-tls', 'serve plain HTTP (kubectl then sends no token)')
     .option('--faults', 'serve the fault admin API under /demo-cluster/faults')
@@ -83,6 +115,7 @@ async function main(argv: string[]): Promise<void> {
     );
   }
 
+  const limited = limitedUser(options);
   const stoppers: Array<() => void> = [];
   const clusters: Array<{ name: string; cluster: DemoCluster }> = [];
   const shutdown = async () => {
@@ -97,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
         host: options.host,
         tls: options.tls ?? true,
         token: options.token,
+        users: limited && [limited],
         faults: options.faults,
         setup: async (api, faults) => {
           stoppers.push(
@@ -114,12 +148,25 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
 
-  const entries: KubeconfigCluster[] = clusters.map(({ name, cluster }) => ({
-    contextName: `demo-${name}`,
-    url: cluster.url,
-    token: cluster.token,
-    caData: cluster.caData,
-  }));
+  const entries: KubeconfigCluster[] = clusters.flatMap(({ name, cluster }) => [
+    {
+      contextName: `demo-${name}`,
+      url: cluster.url,
+      token: cluster.token,
+      caData: cluster.caData,
+    },
+    // The limited token as a context of its own: `--context demo-ossm2-limited`.
+    ...(limited
+      ? [
+          {
+            contextName: `demo-${name}-limited`,
+            url: cluster.url,
+            token: limited.token,
+            caData: cluster.caData,
+          },
+        ]
+      : []),
+  ]);
   for (const { name, cluster } of clusters) {
     process.stdout.write(
       `demo-cluster: scenario ${name} (${scenarios[name].description}) ready at ${cluster.url}\n`,

@@ -32,6 +32,8 @@ export type {
   RequestCountRow,
   RequestCountFilter,
 } from './apiserver/requestCounter';
+export { READ_ONLY_RULES } from './apiserver/authorization';
+export type { AccessRule, DemoUser } from './apiserver/authorization';
 export { KubeApiServer } from './apiserver/httpServer';
 export type { KubeApiServerOptions } from './apiserver/httpServer';
 export { applyPatch } from './apiserver/patch';

@@ -12,6 +12,7 @@ import {
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DemoUser } from '../apiserver/authorization';
 import { DemoCluster, startDemoCluster, writeKubeconfig } from '../DemoCluster';
 import { scenarios } from '../scenarios';
 
@@ -256,12 +257,18 @@ export interface KubectlCluster {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the scenario's cluster. Each of `users` gets a kubeconfig context
+ * named after its username, beside `demo-<scenario>` (the current one).
+ */
 export async function startKubectlCluster(
   scenario: string,
+  { users = [] }: { users?: DemoUser[] } = {},
 ): Promise<KubectlCluster> {
   let stopScenario: (() => void) | undefined;
   const cluster = await startDemoCluster({
     tls: true,
+    users,
     setup: async api => {
       stopScenario = await scenarios[scenario].setup(api, {
         readyDelayMs: 20,
@@ -277,6 +284,12 @@ export async function startKubectlCluster(
       token: cluster.token,
       caData: cluster.caData,
     },
+    ...users.map(user => ({
+      contextName: user.username,
+      url: cluster.url,
+      token: user.token,
+      caData: cluster.caData,
+    })),
   ]);
   return {
     cluster,

@@ -110,7 +110,7 @@ export function apiResourceList(
         singularName: resource.singular,
         namespaced: resource.namespaced,
         kind: resource.kind,
-        verbs: ALL_VERBS,
+        verbs: resource.verbs ?? ALL_VERBS,
         ...(resource.shortNames?.length && {
           shortNames: resource.shortNames,
         }),

@@ -1,11 +1,19 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { AddressInfo, Socket } from 'node:net';
+import {
+  DemoUser,
+  forbidden,
+  forbiddenPath,
+  isAllowed,
+  isPathAllowed,
+} from './authorization';
 import { ClusterStore } from './ClusterStore';
 import { SERVER_VERSION } from './discovery';
 import { FaultDecision, Faults, Reachability } from './faults';
 import { handleFaultsApi } from './faultsApi';
 import { RequestOutcome } from './requestCounter';
+import { accessReviewOf, serveAccessReview } from './http/accessReviews';
 import { ResourceCall, resourceCall } from './http/resourceCall';
 import { route } from './http/routes';
 import { serveResource } from './http/serveResource';
@@ -17,6 +25,8 @@ import {
   sendAnswer,
 } from './http/transport';
 import { openWatch, WatchStream } from './http/watch';
+import { openApiV3 } from './openapi/openApiV3';
+import { CUSTOM_RESOURCE_DEFINITIONS } from './builtinResources';
 import { toApiError } from './status';
 import { ApiError } from './types';
 
@@ -26,8 +36,10 @@ export type { ResourceRequest } from './http/routes';
 export interface KubeApiServerOptions {
   store: ClusterStore;
   faults: Faults;
-  /** Bearer tokens that authenticate; any other gets 401. */
+  /** Bearer tokens of users who may do everything; any unknown token gets 401. */
   tokens: string[];
+  /** More users, each with its own token and, when it has `rules`, limited rights (403 beyond them). */
+  users?: DemoUser[];
   /** Serve the fault admin API under /demo-cluster/faults. */
   faultsApi?: boolean;
   /** Serve HTTPS with this key and certificate (PEM). */
@@ -56,6 +68,7 @@ function delay(ms: number): Promise<void> {
 export class KubeApiServer {
   readonly #options: KubeApiServerOptions;
   readonly #server: http.Server;
+  readonly #users: Map<string, DemoUser>;
   readonly #watches = new Set<WatchStream>();
   #url = '';
   #address?: { port: number; host: string };
@@ -67,6 +80,16 @@ export class KubeApiServer {
 
   constructor(options: KubeApiServerOptions) {
     this.#options = options;
+    this.#users = new Map([
+      ...options.tokens.map((token): [string, DemoUser] => [
+        token,
+        { token, username: 'demo-admin' },
+      ]),
+      ...(options.users ?? []).map((user): [string, DemoUser] => [
+        user.token,
+        user,
+      ]),
+    ]);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch(error => {
         if (!res.headersSent) {
@@ -175,9 +198,11 @@ export class KubeApiServer {
       );
       return;
     }
-    this.#authenticate(req);
+    const user = this.#authenticate(req);
+    const method = (req.method ?? 'GET').toLowerCase();
 
     if (path.startsWith(FAULTS_PREFIX) && this.#options.faultsApi) {
+      if (user.rules) throw forbiddenPath(user, path, method);
       const answer = handleFaultsApi(
         this.#options.faults,
         {
@@ -195,8 +220,22 @@ export class KubeApiServer {
       return;
     }
 
+    const review = accessReviewOf(path);
+    if (review) {
+      sendAnswer(res, await serveAccessReview(req, review, user));
+      return;
+    }
+    if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+      const { store } = this.#options;
+      const crds = store.list(CUSTOM_RESOURCE_DEFINITIONS);
+      sendAnswer(res, jsonAnswer(openApiV3(path, store.resources(), crds)));
+      return;
+    }
     const routed = route(path, req.headers, this.#options.store.resources());
     if ('answer' in routed) {
+      if (!isPathAllowed(user, path, method)) {
+        throw forbiddenPath(user, path, method);
+      }
       sendAnswer(res, routed.answer);
       return;
     }
@@ -206,15 +245,27 @@ export class KubeApiServer {
       url,
       routed.resourceRequest,
     );
+    const attributes = {
+      verb: call.verb,
+      group: call.resource.group,
+      resource: call.resource.plural,
+      subresource: call.subresource,
+      namespace: call.namespace,
+      name: call.name,
+    };
+    // Authorization comes before faults, as the apiserver's filters run.
+    if (!isAllowed(user, attributes)) throw forbidden(user, attributes);
     await this.#serveWithFaults(call, res);
   }
 
-  #authenticate(req: IncomingMessage): void {
+  #authenticate(req: IncomingMessage): DemoUser {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match || !this.#options.tokens.includes(match[1].trim())) {
+    const user = match && this.#users.get(match[1].trim());
+    if (!user) {
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     }
+    return user;
   }
 
   /** Applies the faults that match, counts the request and serves it. */

@@ -50,12 +50,15 @@ export interface ResourceType {
   versions?: string[];
   /** Discovery categories, e.g. ['all'] so `kubectl get all` includes it. */
   categories?: string[];
+  /** The verbs discovery lists; default all of them (reviews are create-only). */
+  verbs?: string[];
   /** Extra `kubectl get` columns (CRD additionalPrinterColumns). */
   printerColumns?: Array<{
     name: string;
     type: string;
     jsonPath: string;
     description?: string;
+    priority?: number;
   }>;
 }
 

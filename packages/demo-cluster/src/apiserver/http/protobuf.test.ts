@@ -51,6 +51,40 @@ describe('decodeProtobufObject', () => {
     });
   });
 
+  it('decodes the SelfSubjectAccessReview of kubectl 1.35 auth can-i', () => {
+    const attributes = Buffer.concat([
+      field(1, 'shop'),
+      field(2, 'patch'),
+      field(3, 'apps'),
+      field(5, 'deployments'),
+      field(6, 'scale'),
+      field(7, 'web'),
+    ]);
+    const raw = Buffer.concat([
+      field(1, Buffer.alloc(0)),
+      field(2, field(1, attributes)),
+    ]);
+    expect(
+      decodeProtobufObject(
+        envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', raw),
+      ),
+    ).toEqual({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      metadata: {},
+      spec: {
+        resourceAttributes: {
+          namespace: 'shop',
+          verb: 'patch',
+          group: 'apps',
+          resource: 'deployments',
+          subresource: 'scale',
+          name: 'web',
+        },
+      },
+    });
+  });
+
   it('refuses kinds it has no schema for with 415, and bodies without the magic with 400', () => {
     expect(() =>
       decodeProtobufObject(envelope('apps/v1', 'Deployment', Buffer.alloc(0))),

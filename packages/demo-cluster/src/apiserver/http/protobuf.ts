@@ -78,6 +78,41 @@ const SCHEMAS: Record<string, Schema> = {
   },
 };
 
+// authorization.k8s.io/v1 (kubectl auth can-i); the status is the server's to fill.
+const RESOURCE_ATTRIBUTES: Schema = {
+  1: { name: 'namespace', type: 'string' },
+  2: { name: 'verb', type: 'string' },
+  3: { name: 'group', type: 'string' },
+  4: { name: 'version', type: 'string' },
+  5: { name: 'resource', type: 'string' },
+  6: { name: 'subresource', type: 'string' },
+  7: { name: 'name', type: 'string' },
+};
+const NON_RESOURCE_ATTRIBUTES: Schema = {
+  1: { name: 'path', type: 'string' },
+  2: { name: 'verb', type: 'string' },
+};
+SCHEMAS['authorization.k8s.io/v1/SelfSubjectAccessReview'] = {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: {
+    name: 'spec',
+    type: {
+      1: { name: 'resourceAttributes', type: RESOURCE_ATTRIBUTES },
+      2: { name: 'nonResourceAttributes', type: NON_RESOURCE_ATTRIBUTES },
+    },
+  },
+};
+SCHEMAS['authorization.k8s.io/v1/SelfSubjectRulesReview'] = {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: { name: 'spec', type: { 1: { name: 'namespace', type: 'string' } } },
+};
+// kubectl auth whoami: nothing but metadata to send.
+for (const version of ['v1', 'v1beta1']) {
+  SCHEMAS[`authentication.k8s.io/${version}/SelfSubjectReview`] = {
+    1: { name: 'metadata', type: OBJECT_META },
+  };
+}
+
 /** runtime.Unknown, the envelope after the magic bytes. */
 const UNKNOWN: Schema = {
   1: {

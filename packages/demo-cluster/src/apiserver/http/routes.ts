@@ -8,6 +8,7 @@ import {
 import { servedVersions } from '../objects';
 import { pathNotFound } from '../status';
 import { ResourceType } from '../types';
+import { ACCESS_REVIEW_RESOURCES } from './accessReviews';
 import { openApiV2 } from './openApiV2';
 import { Answer, jsonAnswer } from './transport';
 
@@ -76,21 +77,19 @@ export function route(
   resources: ResourceType[],
 ): Route {
   const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // Discovery lists the create-only reviews too (httpServer answers them).
+  const discoverable = [...resources, ...ACCESS_REVIEW_RESOURCES];
   if (path === '/api') {
     return { answer: jsonAnswer(coreApiVersions(headers.host ?? '')) };
   }
   if (path === '/apis') {
-    return { answer: jsonAnswer(apiGroupList(resources)) };
-  }
-  if (path === '/openapi/v3') {
-    // An index without group-versions: kubectl then falls back to v2.
-    return { answer: jsonAnswer({ paths: {} }) };
+    return { answer: jsonAnswer(apiGroupList(discoverable)) };
   }
   if (path === '/openapi/v2') {
     return { answer: openApiV2(headers, resources) };
   }
   if (segments[0] === 'apis' && segments.length === 2) {
-    const group = apiGroup(resources, segments[1]);
+    const group = apiGroup(discoverable, segments[1]);
     if (!group) throw pathNotFound();
     return { answer: jsonAnswer(group) };
   }
@@ -106,7 +105,7 @@ export function route(
     throw pathNotFound();
   }
   if (rest.length === 0) {
-    const list = apiResourceList(resources, prefix.group, prefix.version);
+    const list = apiResourceList(discoverable, prefix.group, prefix.version);
     if (!list) throw pathNotFound();
     return { answer: jsonAnswer(list) };
   }
