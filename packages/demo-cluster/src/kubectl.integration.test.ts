@@ -1,7 +1,7 @@
 /*
  * Acceptance: real kubectl builds, pointed at a written kubeconfig, drive the
- * ossm2, istio-revisions and sail scenarios over HTTPS (kubectl sends bearer
- * tokens only over TLS).
+ * ossm2, istio-revisions, sail, istio-1.0 and maistra-0.9 scenarios over
+ * HTTPS (kubectl sends bearer tokens only over TLS).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -125,6 +125,49 @@ const CASES: ScenarioCase[] = [
       {
         what: 'no revision label',
         label: ['istio-discovery-', 'istio.io/rev-'],
+        sidecar: false,
+      },
+    ],
+  },
+  {
+    name: 'istio-1.0',
+    namespace: 'ledger',
+    deployment: 'ledger',
+    selector: 'app=ledger',
+    replicas: 2,
+    listSelector: 'app=productpage',
+    listNamespaces: ['bookinfo'],
+    steps: [
+      {
+        what: 'istio-injection=enabled (the 1.0 webhook)',
+        label: ['--overwrite', 'istio-injection=enabled'],
+        sidecar: true,
+      },
+      {
+        what: 'no injection label',
+        label: ['istio-injection-'],
+        sidecar: false,
+      },
+    ],
+  },
+  {
+    // Its pods are annotated; only the namespace label keeps them out.
+    name: 'maistra-0.9',
+    namespace: 'legacy-batch',
+    deployment: 'batch-worker',
+    selector: 'app=batch-worker',
+    replicas: 1,
+    listSelector: 'version=v1',
+    listNamespaces: ['httpbin', 'legacy-batch', 'sleep'],
+    steps: [
+      {
+        what: 'removing istio.openshift.com/ignore-namespace',
+        label: ['istio.openshift.com/ignore-namespace-'],
+        sidecar: true,
+      },
+      {
+        what: 'istio.openshift.com/ignore-namespace=ignore',
+        label: ['--overwrite', 'istio.openshift.com/ignore-namespace=ignore'],
         sidecar: false,
       },
     ],
