@@ -12,15 +12,43 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  catalogServiceRef,
+  locationSpecToMetadataName,
+} from '@backstage/plugin-catalog-node';
 import {
   createTemplateAction,
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
+import type { Config } from '@backstage/config';
 import { parse } from 'yaml';
 
 /** Relative to the backend process, as the catalog's file locations are. */
 const GENERATED_DIR = path.resolve('../../demo-generated');
+
+/**
+ * The Location entity the catalog makes of the demo-generated glob in
+ * catalog.locations. It is looked up by name, not listed: while the glob
+ * matches no file (the first run on a fresh clone) its processing fails, so
+ * it is in the catalog's refresh state but not among its entities.
+ */
+export function generatedLocationRef(config: Config): string {
+  const target = config
+    .getOptionalConfigArray('catalog.locations')
+    ?.filter(l => l.getString('type') === 'file')
+    .map(l => path.resolve(l.getString('target')))
+    .find(t => t.startsWith(`${GENERATED_DIR}${path.sep}`));
+  if (!target) {
+    throw new Error(
+      'The demo catalog has no demo-generated file location (app-config.yaml catalog.locations)',
+    );
+  }
+  return stringifyEntityRef({
+    kind: 'Location',
+    namespace: 'default',
+    name: locationSpecToMetadataName({ type: 'file', target }),
+  });
+}
 
 export default createBackendModule({
   pluginId: 'scaffolder',
@@ -30,9 +58,9 @@ export default createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         catalog: catalogServiceRef,
-        logger: coreServices.logger,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions, catalog }) {
+      async init({ scaffolderActions, catalog, config }) {
         scaffolderActions.addActions(
           createTemplateAction({
             id: 'demo:publish:local',
@@ -88,19 +116,8 @@ export default createBackendModule({
               if (ctx.isDryRun) return;
               const entity = parse(await fs.readFile(file, 'utf8'));
               const entityRef = stringifyEntityRef(entity);
+              const locationRef = generatedLocationRef(config);
               const credentials = await ctx.getInitiatorCredentials();
-              const { items } = await catalog.getEntities(
-                { filter: { kind: 'Location' } },
-                { credentials },
-              );
-              const location = items.find(l =>
-                String(l.spec?.target ?? '').includes('demo-generated'),
-              );
-              if (!location) {
-                throw new Error(
-                  'The demo catalog has no demo-generated file location (app-config.yaml catalog.locations)',
-                );
-              }
               const deadline = Date.now() + 120_000;
               while (
                 !(await catalog.getEntityByRef(entityRef, { credentials }))
@@ -108,9 +125,7 @@ export default createBackendModule({
                 if (Date.now() > deadline) {
                   throw new Error(`${entityRef} did not appear in the catalog`);
                 }
-                await catalog.refreshEntity(stringifyEntityRef(location), {
-                  credentials,
-                });
+                await catalog.refreshEntity(locationRef, { credentials });
                 await new Promise(resolve => setTimeout(resolve, 2000));
               }
               ctx.logger.info(`${entityRef} is in the catalog`);

@@ -40,7 +40,7 @@ const overview = {
   ],
 } as unknown as ControlPlaneList;
 
-async function renderPicker(formData?: object) {
+async function renderPicker(formData?: object, form: object = {}) {
   const onChange = jest.fn();
   await renderInTestApp(
     <TestApiProvider
@@ -53,6 +53,7 @@ async function renderPicker(formData?: object) {
           required: true,
           rawErrors: [],
           schema: {},
+          formContext: { formData: form },
         } as any)}
       />
     </TestApiProvider>,
@@ -82,6 +83,7 @@ describe('MeshRevisionPicker', () => {
       cluster: 'demo-istio-revisions',
       controlPlaneNamespace: 'istio-system',
       revision: '1-23-1',
+      changes: [],
     });
     fireEvent.mouseDown(
       screen.getByRole('button', { name: /Revision or tag/ }),
@@ -103,7 +105,60 @@ describe('MeshRevisionPicker', () => {
       cluster: 'demo-ossm2',
       controlPlaneNamespace: 'istio-system',
       revision: undefined,
+      changes: [],
     });
+  });
+
+  it('lists what the template will change once the service has a name, for the review', async () => {
+    const onChange = await renderPicker(undefined, {
+      name: 'checkout',
+      egressHosts: ['./*', 'payments/*'],
+    });
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: /Cluster/ }),
+      ).not.toHaveAttribute('aria-disabled'),
+    );
+    await choose('Cluster', /^demo-istio-revisions$/);
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        revision: 'prod-canary',
+        changes: expect.arrayContaining([
+          'Label namespace checkout istio.io/rev=prod-canary',
+          'Create Sidecar default in checkout with egress ./*, payments/*',
+        ]),
+      }),
+    );
+  });
+
+  it('shows the changes in the form and keeps them in step with the form', async () => {
+    const onChange = await renderPicker(
+      {
+        cluster: 'demo-istio-revisions',
+        controlPlaneNamespace: 'istio-system',
+        revision: '1-24-3',
+      },
+      { name: 'checkout' },
+    );
+    const changes = await screen.findByRole('region', {
+      name: 'What will change',
+    });
+    expect(
+      within(changes).getByText(
+        'Create namespace checkout on demo-istio-revisions',
+      ),
+    ).toBeInTheDocument();
+    // The stored list was empty: the picker brings it up to date.
+    await waitFor(() =>
+      expect(onChange).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          revision: '1-24-3',
+          changes: expect.arrayContaining([
+            'Label namespace checkout istio.io/rev=1-24-3',
+          ]),
+        }),
+      ),
+    );
   });
 
   it('asks for a cluster and a control plane', () => {

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import FormControl from '@material-ui/core/FormControl';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import type {
@@ -10,6 +11,7 @@ import type {
   ControlPlaneList,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../../api';
+import { plannedChanges } from './plannedChanges';
 
 /** What the picker puts in the template's parameters. */
 export interface MeshRevisionChoice {
@@ -17,6 +19,8 @@ export interface MeshRevisionChoice {
   controlPlaneNamespace?: string;
   /** Revision or tag (`istio.io/rev`); absent on OSSM 2, which has none. */
   revision?: string;
+  /** What the template will change, for the review page (plannedChanges). */
+  changes?: string[];
 }
 
 /** Tags first (they move with upgrades), then ready revisions. */
@@ -46,6 +50,12 @@ export const MeshRevisionPicker = (
   props: FieldExtensionComponentProps<MeshRevisionChoice>,
 ) => {
   const { formData, onChange, required, rawErrors, schema, idSchema } = props;
+  // The whole form so far (the scaffolder's Stepper passes it): the name and
+  // egress hosts that the review's list of changes mentions.
+  const form = (props.formContext?.formData ?? {}) as {
+    name?: string;
+    egressHosts?: string[];
+  };
   const id = idSchema?.$id ?? 'mesh-revision-picker';
   const api = useApi(serviceMeshApiRef);
   const [overview, setOverview] = useState<ControlPlaneList>();
@@ -54,7 +64,7 @@ export const MeshRevisionPicker = (
     api.getControlPlanes().then(setOverview, setError);
   }, [api]);
 
-  const value = formData ?? {};
+  const value = useMemo(() => formData ?? {}, [formData]);
   const clusters = (overview?.clusters ?? []).filter(
     c => c.controlPlanes.length > 0,
   );
@@ -63,6 +73,20 @@ export const MeshRevisionPicker = (
     cp => cp.namespace === value.controlPlaneNamespace,
   );
   const revisions = revisionOptions(controlPlane);
+  const changes = plannedChanges({
+    name: form.name,
+    cluster: cluster?.name,
+    controlPlane,
+    revision: value.revision,
+    egressHosts: form.egressHosts,
+  });
+  const changesKey = JSON.stringify(changes);
+  useEffect(() => {
+    if (!value.cluster || JSON.stringify(value.changes ?? []) === changesKey) {
+      return;
+    }
+    onChange({ ...value, changes: JSON.parse(changesKey) });
+  }, [changesKey, value, onChange]);
 
   const choose = (next: MeshRevisionChoice) => {
     const nextCluster = clusters.find(c => c.name === next.cluster);
@@ -71,12 +95,20 @@ export const MeshRevisionPicker = (
       planes.find(cp => cp.namespace === next.controlPlaneNamespace) ??
       (planes.length === 1 ? planes[0] : undefined);
     const options = revisionOptions(plane);
+    const revision = options.some(o => o.value === next.revision)
+      ? next.revision
+      : options[0]?.value;
     onChange({
       cluster: next.cluster,
       controlPlaneNamespace: plane?.namespace,
-      revision: options.some(o => o.value === next.revision)
-        ? next.revision
-        : options[0]?.value,
+      revision,
+      changes: plannedChanges({
+        name: form.name,
+        cluster: next.cluster,
+        controlPlane: plane,
+        revision,
+        egressHosts: form.egressHosts,
+      }),
     });
   };
 
@@ -146,6 +178,20 @@ export const MeshRevisionPicker = (
         ))}
       </TextField>
       <FormHelperText>{helperText()}</FormHelperText>
+      {changes.length > 0 && (
+        <section aria-labelledby={`${id}-changes`}>
+          <Typography variant="subtitle2" component="h3" id={`${id}-changes`}>
+            What will change
+          </Typography>
+          <ul>
+            {changes.map(change => (
+              <li key={change}>
+                <Typography variant="body2">{change}</Typography>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </FormControl>
   );
 };
