@@ -72,7 +72,25 @@ describe('notReadyReason', () => {
   });
 });
 
+/** What the client throws for an error answer (a ResponseError's shape). */
+const httpError = (statusCode: number, message: string) =>
+  Object.assign(new Error(`Request failed with ${statusCode}: ${message}`), {
+    statusCode,
+  });
+
 describe('service-mesh:wait', () => {
+  it('reads again after a 503 or a network failure, until the sidecars run', async () => {
+    const mesh = fakeServiceMesh();
+    mesh.service.getEntityStatus
+      .mockRejectedValueOnce(httpError(503, 'cluster unavailable'))
+      .mockRejectedValueOnce(new TypeError('fetch failed'))
+      .mockResolvedValue(status(namespaceStatus([{}])));
+    const ctx = contextWithCheckpoints({ ...target, intervalSeconds: 0.1 });
+    await createWaitAction({ serviceMesh: mesh.service }).handler(ctx);
+    expect(mesh.service.getEntityStatus).toHaveBeenCalledTimes(3);
+    expect(ctx.output).toHaveBeenCalledWith('workloads', 1);
+  });
+
   it('polls until the sidecars run, and outputs the revision', async () => {
     const mesh = fakeServiceMesh();
     mesh.service.getEntityStatus
@@ -111,5 +129,42 @@ describe('service-mesh:wait', () => {
     const ctx = contextWithCheckpoints(target, new Map(), { isDryRun: true });
     await createWaitAction({ serviceMesh: mesh.service }).handler(ctx);
     expect(mesh.service.getEntityStatus).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ revision: '1.24!' }, /revision must be at most 63 lowercase letters/],
+    [
+      { timeoutSeconds: 0 },
+      /timeoutSeconds Number must be greater than or equal to 1/,
+    ],
+    [
+      { namespace: 'Check_Out' },
+      /namespace must be at most 63 lowercase letters/,
+    ],
+  ])('refuses bad input %o before reading anything', async (bad, message) => {
+    const mesh = fakeServiceMesh();
+    const ctx = contextWithCheckpoints({ ...target, ...bad });
+    await expect(
+      createWaitAction({ serviceMesh: mesh.service }).handler(ctx),
+    ).rejects.toThrow(message);
+    expect(mesh.service.getEntityStatus).not.toHaveBeenCalled();
+  });
+
+  it('reads as the initiator: a user the backend refuses gets its error at once', async () => {
+    const mesh = fakeServiceMesh();
+    mesh.service.getEntityStatus.mockRejectedValue(
+      httpError(403, 'Not allowed: service-mesh.status.read'),
+    );
+    const ctx = contextWithCheckpoints({ ...target, timeoutSeconds: 60 });
+    await expect(
+      createWaitAction({ serviceMesh: mesh.service }).handler(ctx),
+    ).rejects.toThrow(/Not allowed/);
+    expect(mesh.service.getEntityStatus).toHaveBeenCalledTimes(1);
+    expect(mesh.service.getEntityStatus).toHaveBeenCalledWith(
+      target.entityRef,
+      expect.objectContaining({
+        credentials: await ctx.getInitiatorCredentials(),
+      }),
+    );
   });
 });

@@ -78,6 +78,16 @@ function workloadReasons(w: WorkloadMeshStatus, revision?: string): string[] {
   return [];
 }
 
+/**
+ * Answers worth reading again: 429 and 5xx (ResponseError's statusCode) and
+ * network failures (fetch's TypeError). Refusals and bad requests are not.
+ */
+export function isTransient(error: unknown): boolean {
+  const status = (error as { statusCode?: number })?.statusCode;
+  if (typeof status === 'number') return status === 429 || status >= 500;
+  return error instanceof TypeError;
+}
+
 /** The revision a tag (such as prod-stable) points at; a revision names itself. */
 function resolveRevision(
   namespace: NamespaceMeshStatus | undefined,
@@ -134,14 +144,25 @@ export function createWaitAction(options: { serviceMesh: ServiceMeshService }) {
       let reason = 'no status read';
       for (;;) {
         ctx.signal?.throwIfAborted();
-        const status = await serviceMesh.getEntityStatus(input.entityRef, {
-          credentials,
-          signal: ctx.signal,
-        });
-        const namespace = status.clusters
-          .find(c => c.name === input.cluster)
-          ?.namespaces.find(n => n.name === input.namespace);
-        const notReady = notReadyReason(namespace, input.revision);
+        let notReady: string | undefined;
+        let namespace: NamespaceMeshStatus | undefined;
+        try {
+          const status = await serviceMesh.getEntityStatus(input.entityRef, {
+            credentials,
+            signal: ctx.signal,
+          });
+          namespace = status.clusters
+            .find(c => c.name === input.cluster)
+            ?.namespaces.find(n => n.name === input.namespace);
+          notReady = notReadyReason(namespace, input.revision);
+        } catch (error) {
+          // A refusal or bad request stays so; an unavailable or busy
+          // backend is read again until the deadline.
+          if (!isTransient(error)) throw error;
+          notReady = `the status could not be read (${
+            (error as Error).message
+          })`;
+        }
         if (!notReady && namespace) {
           const revision = namespace.workloads[0].expectedRevision ?? '';
           ctx.logger.info(
