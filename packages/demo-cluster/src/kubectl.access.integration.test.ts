@@ -235,7 +235,12 @@ describe('kubectl access, explain and tables', () => {
 
     describe('tables', () => {
       it('prints WEBHOOKS for mutating webhook configurations', async () => {
-        const output = await ok('get', 'mutatingwebhookconfigurations');
+        const output = await ok(
+          'get',
+          'mutatingwebhookconfigurations',
+          '-o',
+          'wide',
+        );
         expect(header(output)).toEqual(['NAME', 'WEBHOOKS', 'AGE']);
         const rows = output.trim().split('\n').slice(1);
         expect(rows.length).toBeGreaterThan(0);
