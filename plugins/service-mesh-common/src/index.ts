@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './actionLabels';
 export * from './annotations';
 export * from './labels';
 export * from './labelSelector';

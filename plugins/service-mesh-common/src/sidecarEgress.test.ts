@@ -1,4 +1,9 @@
-import { defaultEgressHosts, egressHostProblem } from './sidecarEgress';
+import {
+  defaultEgressHosts,
+  egressHostProblem,
+  isExternalEgressHost,
+  suggestedEgressHost,
+} from './sidecarEgress';
 
 describe('egressHostProblem', () => {
   it.each([
@@ -36,5 +41,35 @@ describe('defaultEgressHosts', () => {
 describe('egressHostProblem on what is not a string', () => {
   it.each([undefined, 42, null])('refuses %p', value => {
     expect(egressHostProblem(value)).toMatch(/Enter an egress host/);
+  });
+});
+
+describe('suggestedEgressHost', () => {
+  it('suggests */host for a plain DNS name, and says so in the problem', () => {
+    expect(suggestedEgressHost('api.stripe.com')).toBe('*/api.stripe.com');
+    expect(suggestedEgressHost(' api.stripe.com ')).toBe('*/api.stripe.com');
+    expect(egressHostProblem('api.stripe.com')).toMatch(
+      /that is \*\/api\.stripe\.com$/,
+    );
+  });
+
+  it('suggests nothing for what is already namespace/host, a bare word or not a DNS name', () => {
+    expect(suggestedEgressHost('payments/*')).toBeUndefined();
+    expect(suggestedEgressHost('payments')).toBeUndefined();
+    expect(suggestedEgressHost('Not A.Host')).toBeUndefined();
+  });
+});
+
+describe('isExternalEgressHost', () => {
+  it.each([
+    ['*/api.stripe.com', true],
+    ['./api.stripe.com', true],
+    ['payments/*', false],
+    ['*/*.example.com', false],
+    ['./reviews.bookinfo.svc.cluster.local', false],
+    ['./reviews.bookinfo.svc', false],
+    ['./reviews', false],
+  ])('%s: %s', (host, external) => {
+    expect(isExternalEgressHost(host)).toBe(external);
   });
 });

@@ -17,7 +17,10 @@ export function egressHostProblem(host: unknown): string | undefined {
   }
   const slash = host.indexOf('/');
   if (slash < 0) {
-    return `Egress host "${host}": use namespace/dnsName, such as payments/* or ./*`;
+    const suggestion = suggestedEgressHost(host);
+    return suggestion
+      ? `Egress host "${host}": use namespace/dnsName; for a host in any namespace or outside the cluster, that is ${suggestion}`
+      : `Egress host "${host}": use namespace/dnsName, such as payments/* or ./*`;
   }
   const namespace = host.slice(0, slash);
   const dnsName = host.slice(slash + 1);
@@ -50,4 +53,44 @@ export function defaultEgressHosts(controlPlaneNamespace?: string): string[] {
   return controlPlaneNamespace
     ? ['./*', `${controlPlaneNamespace}/*`]
     : ['./*'];
+}
+
+/** The part of an egress host after the namespace: `api.stripe.com` in `*\/api.stripe.com`. */
+function dnsNameOf(host: string): string {
+  const slash = host.indexOf('/');
+  return slash < 0 ? host : host.slice(slash + 1);
+}
+
+/**
+ * The egress host to suggest for what was typed, when it is a plain DNS
+ * name without a namespace (`api.stripe.com` becomes `*\/api.stripe.com`,
+ * which matches the host whichever namespace declares it).
+ *
+ * @public
+ */
+export function suggestedEgressHost(typed: string): string | undefined {
+  const host = typed.trim();
+  if (host.includes('/') || !host.includes('.')) return undefined;
+  const suggestion = `*/${host}`;
+  return egressHostProblem(suggestion) === undefined ? suggestion : undefined;
+}
+
+/**
+ * Whether an egress host names a host outside the cluster, which proxies
+ * only know of once a ServiceEntry declares it: a dotted DNS name that is
+ * not a wildcard and not a cluster-local `.svc` name.
+ *
+ * @public
+ */
+export function isExternalEgressHost(
+  host: string,
+  clusterDomain = 'cluster.local',
+): boolean {
+  const dnsName = dnsNameOf(host);
+  return (
+    dnsName.includes('.') &&
+    !dnsName.startsWith('*') &&
+    !dnsName.endsWith('.svc') &&
+    !dnsName.endsWith(`.svc.${clusterDomain}`)
+  );
 }

@@ -182,7 +182,7 @@ describe('deriveNamespaceStatus', () => {
         severity: 'info',
         fix: {
           action: 'enroll',
-          title: 'Add to the mesh',
+          title: 'Enroll in mesh',
           request: { cluster: 'dev', namespace: 'demo' },
         },
       }),

@@ -181,7 +181,7 @@ export function legacyBillingNotInMesh(now = new Date()): EntityMeshStatus {
                   'The namespace is not a member of control plane istio-system, so its workloads are outside the mesh.',
                 fix: {
                   action: 'enroll',
-                  title: 'Add to the mesh',
+                  title: 'Enroll in mesh',
                   request: {
                     cluster: 'demo-ossm2',
                     namespace: 'legacy-billing',
@@ -427,6 +427,11 @@ export const enrollPlan: MeshActionResponse = {
         ],
         summary:
           'Add legacy-billing to ServiceMeshMemberRoll istio-system/default',
+        changes: [
+          { path: ['spec', 'members'], after: 'legacy-billing', item: true },
+        ],
+        // As the backend answers: other teams' members are counted, not named.
+        otherNamespaces: 3,
         resultYaml: [
           'apiVersion: maistra.io/v1',
           'kind: ServiceMeshMemberRoll',
@@ -435,15 +440,15 @@ export const enrollPlan: MeshActionResponse = {
           '  namespace: istio-system',
           'spec:',
           '  members:',
-          '    - bookinfo',
-          '    - orders',
-          '    - shipping',
           '    - legacy-billing',
+          '    # and 3 other namespaces, not shown',
           '',
         ].join('\n'),
       },
     ],
   },
+  summary:
+    'Add legacy-billing to members (ServiceMeshMemberRoll default in istio-system)',
 };
 
 export const restartPlan: RestartResponse = {
@@ -508,7 +513,18 @@ export const switchRevisionPlan: MeshActionResponse = {
           },
         ],
         summary:
-          'Namespace search: remove istio-injection, set istio.io/rev=prod-canary',
+          'Namespace search: remove istio-injection; change istio.io/rev from prod-stable to prod-canary; pods move to prod-canary when restarted',
+        changes: [
+          {
+            path: ['metadata', 'labels', 'istio-injection'],
+            before: 'enabled',
+          },
+          {
+            path: ['metadata', 'labels', 'istio.io/rev'],
+            before: 'prod-stable',
+            after: 'prod-canary',
+          },
+        ],
         resultYaml: [
           'apiVersion: v1',
           'kind: Namespace',
@@ -521,6 +537,8 @@ export const switchRevisionPlan: MeshActionResponse = {
       },
     ],
   },
+  summary:
+    'Remove istio-injection; change istio.io/rev from prod-stable to prod-canary (namespace search)',
 };
 
 export const sidecarEgressPlan: SidecarEgressResponse = {
@@ -552,7 +570,13 @@ export const sidecarEgressPlan: SidecarEgressResponse = {
       },
     ],
   },
-  visibleServices: { before: 1243, after: 37 },
+  visibleServices: {
+    before: 1243,
+    after: 37,
+    disappearing: ['bookinfo/details', 'bookinfo/reviews', 'orders/orders'],
+    appearing: [],
+  },
+  summary: 'Create Sidecar default in legacy-billing',
 };
 
 /** A forceable guard-rail refusal, as the backend's error body. */

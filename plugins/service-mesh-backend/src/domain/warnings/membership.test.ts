@@ -37,7 +37,7 @@ describe('namespaceNotInjected (IST0102)', () => {
           'The namespace is not enabled for sidecar injection, so its workloads are outside the mesh.',
         fix: {
           action: 'enroll',
-          title: 'Add to the mesh',
+          title: 'Enroll in mesh',
           request: { cluster: 'dev', namespace: 'demo' },
         },
       },
@@ -150,7 +150,7 @@ describe('outsideDiscoverySelectors (SM-OUTSIDE-DISCOVERY)', () => {
             "Pods here get sidecars, but the mesh's discoverySelectors do not include the namespace, so istiod ignores its services and endpoints.",
           fix: {
             action: 'enroll',
-            title: 'Add the discovery label',
+            title: 'Enroll in mesh',
             request: { cluster: 'dev', namespace: 'demo' },
           },
         },

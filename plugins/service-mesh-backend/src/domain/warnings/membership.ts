@@ -1,6 +1,7 @@
 import {
   ISTIO_INJECTION_LABEL,
   ISTIO_REVISION_LABEL,
+  MESH_ACTION_LABELS,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { NEVER_INJECTED_NAMESPACES } from '../injection';
 import { WARNING_CODES } from './codes';
@@ -66,7 +67,7 @@ export const namespaceNotInjected: WarningRule = {
           : 'The namespace is not enabled for sidecar injection, so its workloads are outside the mesh.',
         fix: {
           action: 'enroll',
-          title: 'Add to the mesh',
+          title: MESH_ACTION_LABELS.enroll,
           request: requestBase(analysis),
         },
       },
@@ -92,7 +93,7 @@ export const outsideDiscoverySelectors: WarningRule = {
         message: `Pods here get sidecars, but the mesh's discoverySelectors do not include the namespace, so istiod ignores its services and endpoints.`,
         fix: {
           action: 'enroll',
-          title: 'Add the discovery label',
+          title: MESH_ACTION_LABELS.enroll,
           request: requestBase(analysis),
         },
       },

@@ -76,17 +76,25 @@ describe('ActionDialog', () => {
     const dialog = await screen.findByRole('dialog', {
       name: 'Switch search to 1-24-3',
     });
+    // In plain words first, then the fields that change; never kubectl's a=b c-.
     expect(
       await within(dialog).findByText(
-        'Namespace search: remove istio-injection, set istio.io/rev=prod-canary',
+        'Remove istio-injection; change istio.io/rev from prod-stable to prod-canary (namespace search)',
       ),
     ).toBeInTheDocument();
     expect(
+      within(within(dialog).getByRole('list', { name: 'Changes to search' }))
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual([
+      '− remove label istio-injection (was enabled)',
+      '~ change label istio.io/rev: prod-stable → prod-canary',
+    ]);
+    expect(within(dialog).queryByText(/istio\.io\/rev-/)).toBeNull();
+    // The whole object is there on demand.
+    expect(
       within(dialog).getByLabelText('Namespace search after the change'),
     ).toHaveTextContent('istio.io/rev: prod-canary');
-    expect(within(dialog).getByLabelText('Patch of search')).toHaveTextContent(
-      'remove /metadata/labels/istio-injection',
-    );
     expect(mesh.actions).toEqual([
       {
         action: 'switchRevision',
@@ -105,6 +113,7 @@ describe('ActionDialog', () => {
     });
     expect(onApplied).toHaveBeenCalledWith(
       expect.objectContaining({ applied: true }),
+      switchIntent,
     );
     expect(within(dialog).getByRole('button', { name: 'Close' })).toBeEnabled();
   });
@@ -301,6 +310,11 @@ describe('ActionDialog', () => {
       await within(dialog).findByText('Visible services: 1,243 → 37'),
     ).toBeInTheDocument();
     expect(
+      within(within(dialog).getByRole('list', { name: 'No longer visible' }))
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual(['bookinfo/details', 'bookinfo/reviews', 'orders/orders']);
+    expect(
       within(dialog).getByLabelText(
         'Sidecar legacy-billing/default after the change',
       ),
@@ -315,16 +329,49 @@ describe('ActionDialog', () => {
         request: { cluster: 'demo-ossm2', namespace: 'bookinfo' },
       },
       () => ({
-        json: { dryRun: true, applied: false, change: { operations: [] } },
+        json: {
+          dryRun: true,
+          applied: false,
+          change: { operations: [] },
+          summary: 'Already a member of the mesh',
+        },
       }),
     );
 
+    // Neutral: the state found, not a success.
+    const note = await screen.findByText(
+      'Already a member of the mesh: nothing to change.',
+    );
+    expect(note.closest('[role="alert"]')).toHaveClass('MuiAlert-standardInfo');
+    expect(screen.queryByText('Applied')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Confirm' })).toBeDisabled();
+  });
+
+  it("names only the entity's namespaces of a member roll and counts the others", async () => {
+    renderDialog(
+      {
+        action: 'enroll',
+        title: 'Enroll legacy-billing in the mesh',
+        request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
+      },
+      (_a, body) => applied(enrollPlan, body.dryRun),
+    );
+
+    const dialog = await screen.findByRole('dialog');
     expect(
-      await screen.findByText(
-        'Nothing to change: the cluster is already in the requested state.',
+      await within(dialog).findByText(
+        'Add legacy-billing to members (ServiceMeshMemberRoll default in istio-system)',
       ),
     ).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Confirm' })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('list', {
+        name: 'Changes to istio-system/default',
+      }),
+    ).toHaveTextContent('+ add legacy-billing to members');
+    expect(
+      within(dialog).getByText(/The list also holds 3 other namespaces/),
+    ).toBeInTheDocument();
+    expect(dialog).not.toHaveTextContent(/bookinfo|shipping|status:|uid:/);
   });
 
   it('closes on Cancel without applying', async () => {
@@ -345,5 +392,159 @@ describe('ActionDialog', () => {
     expect(onClose).toHaveBeenCalled();
     await waitFor(() => expect(mesh.actions).toHaveLength(1));
     expect(mesh.actions[0].body.dryRun).toBe(true);
+  });
+
+  describe('and restart the workloads', () => {
+    const restartIntent: MeshActionIntent = {
+      action: 'restart',
+      title: 'Restart workloads in search',
+      request: {
+        cluster: 'demo-istio-revisions',
+        namespace: 'search',
+        workloads: [{ kind: 'Deployment', name: 'search-indexer' }],
+      },
+    };
+    const withRestart = (
+      permission = { allowed: true, loading: false },
+    ): MeshActionIntent => ({
+      ...switchIntent,
+      restart: {
+        intent: restartIntent as Extract<
+          MeshActionIntent,
+          { action: 'restart' }
+        >,
+        permission,
+      },
+    });
+    const restartBox = () =>
+      screen.findByRole('checkbox', {
+        name: /and restart the 1 workload, so running pods get the change now/,
+      });
+
+    it('adds the restart to the same confirmation, and runs it after the change', async () => {
+      const { mesh, onApplied } = renderDialog(withRestart(), (action, body) =>
+        action === 'restart'
+          ? applied(restartPlan, body.dryRun)
+          : applied(switchRevisionPlan, body.dryRun),
+      );
+
+      const dialog = await screen.findByRole('dialog');
+      expect(
+        await within(dialog).findByText(
+          'Running pods keep their current sidecar until they restart.',
+        ),
+      ).toBeInTheDocument();
+      await userEvent.click(await restartBox());
+      // The restart's own dry run, shown under the change.
+      const then = await within(dialog).findByRole('region', {
+        name: 'Then the restart',
+      });
+      expect(
+        await within(then).findByRole('list', { name: 'Pods to be replaced' }),
+      ).toBeInTheDocument();
+
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Confirm' }),
+      );
+      await waitFor(() =>
+        expect(within(dialog).getAllByText('Applied')).toHaveLength(2),
+      );
+      const real = mesh.actions.filter(a => a.body.dryRun === false);
+      expect(real.map(a => a.action)).toEqual(['switchRevision', 'restart']);
+      expect(real[1].body).toMatchObject({
+        workloads: [{ kind: 'Deployment', name: 'search-indexer' }],
+      });
+      // One key for the restart's dry run and its real run.
+      const dryKey = mesh.actions.find(
+        a => a.action === 'restart' && a.body.dryRun,
+      )!.body.idempotencyKey;
+      expect(real[1].body.idempotencyKey).toBe(dryKey);
+      expect(onApplied).toHaveBeenNthCalledWith(
+        1,
+        expect.objectContaining({ applied: true }),
+        expect.objectContaining({ action: 'switchRevision' }),
+      );
+      expect(onApplied).toHaveBeenNthCalledWith(
+        2,
+        expect.objectContaining({ podsToReplace: restartPlan.podsToReplace }),
+        restartIntent,
+      );
+    });
+
+    it('does not restart unless asked', async () => {
+      const { mesh } = renderDialog(withRestart(), (_a, body) =>
+        applied(switchRevisionPlan, body.dryRun),
+      );
+      const dialog = await screen.findByRole('dialog');
+      await restartBox();
+      await userEvent.click(
+        await within(dialog).findByRole('button', { name: 'Confirm' }),
+      );
+      await within(dialog).findByText('Applied');
+      expect(mesh.actions.map(a => a.action)).toEqual([
+        'switchRevision',
+        'switchRevision',
+      ]);
+    });
+
+    it('keeps the restart off, with the reason, for users who may not restart', async () => {
+      renderDialog(
+        withRestart({
+          allowed: false,
+          loading: false,
+          reason: 'Only the owners of search-service can restart.',
+        } as any),
+        (_a, body) => applied(switchRevisionPlan, body.dryRun),
+      );
+      const box = await restartBox();
+      expect(box).toBeDisabled();
+      expect(box).toHaveAccessibleDescription(
+        'Only the owners of search-service can restart.',
+      );
+    });
+
+    it('says the change was written when the restart after it fails, and retries only the restart', async () => {
+      let restartFails = true;
+      const { mesh } = renderDialog(withRestart(), (action, body) => {
+        if (action !== 'restart') {
+          return applied(switchRevisionPlan, body.dryRun);
+        }
+        if (!body.dryRun && restartFails) {
+          return {
+            status: 503,
+            json: {
+              error: {
+                name: 'ServiceUnavailableError',
+                message: 'Cluster demo-istio-revisions: its data is stale',
+              },
+              response: { statusCode: 503 },
+            },
+          };
+        }
+        return applied(restartPlan, body.dryRun);
+      });
+      const dialog = await screen.findByRole('dialog');
+      await userEvent.click(await restartBox());
+      await within(dialog).findByRole('region', { name: 'Then the restart' });
+      await userEvent.click(
+        await within(dialog).findByRole('button', { name: 'Confirm' }),
+      );
+
+      expect(
+        await within(dialog).findByText(/The restart failed \(503/),
+      ).toBeInTheDocument();
+      expect(within(dialog).getByText('Applied')).toBeInTheDocument();
+
+      restartFails = false;
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Confirm' }),
+      );
+      await waitFor(() =>
+        expect(within(dialog).getAllByText('Applied')).toHaveLength(2),
+      );
+      expect(
+        mesh.actions.filter(a => a.body.dryRun === false).map(a => a.action),
+      ).toEqual(['switchRevision', 'restart', 'restart']);
+    });
   });
 });

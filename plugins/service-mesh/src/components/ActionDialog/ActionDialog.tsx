@@ -5,16 +5,15 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import type { KubeOperation } from '@mesh-backstage/plugin-service-mesh-common';
-import { stringify as toYaml } from 'yaml';
 import { serviceMeshApiRef } from '../../api';
 import {
   AnyActionResponse,
@@ -23,28 +22,21 @@ import {
   MeshActionIntent,
   runIntent,
 } from './meshActionIntent';
-
-const useStyles = makeStyles(theme => ({
-  yaml: {
-    fontFamily: 'monospace',
-    fontSize: theme.typography.pxToRem(12),
-    background: theme.palette.background.default,
-    border: `1px solid ${theme.palette.divider}`,
-    borderRadius: theme.shape.borderRadius,
-    padding: theme.spacing(1, 1.5),
-    margin: theme.spacing(0.5, 0, 2),
-    overflowX: 'auto',
-    whiteSpace: 'pre',
-  },
-}));
+import { PlanView } from './PlanView';
 
 type Phase =
   | { kind: 'planning' }
-  | { kind: 'review'; plan: AnyActionResponse }
+  | { kind: 'review'; plan: Plans }
   | { kind: 'refused'; error: Error }
-  | { kind: 'applying'; plan: AnyActionResponse }
-  | { kind: 'failed'; plan: AnyActionResponse; error: Error }
-  | { kind: 'applied'; result: AnyActionResponse };
+  | { kind: 'applying'; plan: Plans; step: 'change' | 'restart' }
+  | { kind: 'failed'; plan: Plans; error: Error; applied?: AnyActionResponse }
+  | { kind: 'applied'; result: AnyActionResponse; restart?: AnyActionResponse };
+
+/** The dry runs a confirmation shows: the change, and the restart if chosen. */
+interface Plans {
+  change: AnyActionResponse;
+  restart?: AnyActionResponse;
+}
 
 const TITLE_ID = 'service-mesh-action-dialog-title';
 
@@ -54,105 +46,11 @@ export interface ActionDialogProps {
   /** Whether the user holds the force permission. */
   canForce: boolean;
   onClose: () => void;
-  /** Called once the change was written, to refresh the status. */
-  onApplied: (result: AnyActionResponse) => void;
-}
-
-/** The JSON Patch as readable lines, without the `test` preconditions. */
-function patchLines(operation: KubeOperation): string[] {
-  return (operation.patch ?? [])
-    .filter(p => p.op !== 'test')
-    .map(p =>
-      p.value === undefined
-        ? `${p.op} ${p.path}`
-        : `${p.op} ${p.path}: ${toYaml(p.value, { lineWidth: 0 }).trim()}`,
-    );
-}
-
-function OperationView({ operation }: { operation: KubeOperation }) {
-  const classes = useStyles();
-  const target = operation.namespace
-    ? `${operation.namespace}/${operation.name}`
-    : operation.name;
-  const lines = patchLines(operation);
-  return (
-    <li>
-      <Typography variant="subtitle2">{operation.summary}</Typography>
-      <Typography variant="caption" color="textSecondary">
-        {operation.verb} {operation.kind} {target}
-      </Typography>
-      {lines.length > 0 && (
-        <pre className={classes.yaml} aria-label={`Patch of ${target}`}>
-          {lines.join('\n')}
-        </pre>
-      )}
-      {operation.verb === 'delete' ? (
-        <Typography variant="body2">The object is deleted.</Typography>
-      ) : (
-        <pre
-          className={classes.yaml}
-          aria-label={`${operation.kind} ${target} after the change`}
-        >
-          {operation.resultYaml}
-        </pre>
-      )}
-    </li>
-  );
-}
-
-/** "exactly what will change": the operations, pods and services of a plan. */
-export function PlanView({ plan }: { plan: AnyActionResponse }) {
-  const { operations } = plan.change;
-  return (
-    <>
-      {plan.forced && plan.forced.length > 0 && (
-        <Alert severity="warning">
-          Overriding guard rails: {plan.forced.join(', ')}
-        </Alert>
-      )}
-      {operations.length === 0 ? (
-        <Typography>
-          Nothing to change: the cluster is already in the requested state.
-        </Typography>
-      ) : (
-        <>
-          <Typography>
-            Exactly what will change ({operations.length}{' '}
-            {operations.length === 1 ? 'object' : 'objects'}):
-          </Typography>
-          <Box component="ul" pl={2}>
-            {operations.map(operation => (
-              <OperationView
-                key={`${operation.verb}/${operation.kind}/${operation.namespace}/${operation.name}`}
-                operation={operation}
-              />
-            ))}
-          </Box>
-        </>
-      )}
-      {plan.podsToReplace && plan.podsToReplace.length > 0 && (
-        <>
-          <Typography variant="subtitle2">
-            Pods to be replaced ({plan.podsToReplace.length})
-          </Typography>
-          <Box component="ul" pl={2} aria-label="Pods to be replaced">
-            {plan.podsToReplace.map(pod => (
-              <li key={pod.name}>
-                <Typography variant="body2">{pod.name}</Typography>
-              </li>
-            ))}
-          </Box>
-        </>
-      )}
-      {plan.visibleServices && (
-        <Typography variant="subtitle2">
-          Visible services:{' '}
-          {plan.visibleServices.before.toLocaleString('en-US')} →{' '}
-          {plan.visibleServices.after.toLocaleString('en-US')}
-        </Typography>
-      )}
-    </>
-  );
+  /**
+   * Called once per change written, to refresh the status: for the main
+   * change, then for the restart chosen with it (with the intent of each).
+   */
+  onApplied: (result: AnyActionResponse, applied: MeshActionIntent) => void;
 }
 
 function ErrorAlert({ title, error }: { title: string; error: Error }) {
@@ -171,56 +69,96 @@ function ErrorAlert({ title, error }: { title: string; error: Error }) {
   );
 }
 
+/** How a written change reads afterwards: applied, or the state found, neutrally. */
+function ResultView({ result }: { result: AnyActionResponse }) {
+  if (!result.applied) {
+    return (
+      <Alert severity="info">
+        {result.summary ?? 'Already as asked'}: nothing was changed.
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="success">
+      <AlertTitle>Applied</AlertTitle>
+      {result.summary ??
+        result.change.operations.map(o => o.summary).join('. ')}
+    </Alert>
+  );
+}
+
 /**
  * Confirms one action: asks the backend for a dry run, shows exactly what
- * would change, and applies it only when the user confirms.
+ * would change, and applies it only when the user confirms. Where the
+ * intent offers it, "and restart the workloads" adds the restart's own dry
+ * run to the same confirmation, and runs it once the change is written.
  */
 export function ActionDialog(props: ActionDialogProps) {
   const { entity, intent, canForce, onClose, onApplied } = props;
   const api = useApi(serviceMeshApiRef);
   const [force, setForce] = useState(false);
+  const offer = intent.restart;
+  const [withRestart, setWithRestart] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
   // One key per dialog: confirming twice (a double click, a retry after an
   // error) is one restart, not two.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   // Set synchronously, so a second click before the re-render sends nothing.
   const applying = useRef(false);
+  const restartIntent = withRestart && offer ? offer.intent : undefined;
+  const entityRef = getCompoundEntityRef(entity);
 
   useEffect(() => {
     let current = true;
     setPhase({ kind: 'planning' });
+    const ref = getCompoundEntityRef(entity);
     // The same key as the real run, so the preview shows exactly what it writes.
-    runIntent(api, getCompoundEntityRef(entity), intent, {
-      dryRun: true,
-      force,
-      idempotencyKey,
-    }).then(
-      plan => current && setPhase({ kind: 'review', plan }),
+    const options = { dryRun: true, force, idempotencyKey };
+    Promise.all([
+      runIntent(api, ref, intent, options),
+      restartIntent && runIntent(api, ref, restartIntent, options),
+    ]).then(
+      ([change, restart]) =>
+        current &&
+        setPhase({
+          kind: 'review',
+          plan: { change, restart: restart || undefined },
+        }),
       error => current && setPhase({ kind: 'refused', error }),
     );
     return () => {
       current = false;
     };
-  }, [api, entity, intent, force, idempotencyKey]);
+  }, [api, entity, intent, restartIntent, force, idempotencyKey]);
 
-  const apply = (plan: AnyActionResponse) => {
+  const apply = async (plan: Plans) => {
     if (applying.current) return;
     applying.current = true;
-    setPhase({ kind: 'applying', plan });
-    runIntent(api, getCompoundEntityRef(entity), intent, {
-      dryRun: false,
-      force,
-      idempotencyKey,
-    }).then(
-      result => {
-        setPhase({ kind: 'applied', result });
-        onApplied(result);
-      },
-      error => {
-        applying.current = false;
-        setPhase({ kind: 'failed', plan, error });
-      },
-    );
+    const options = { dryRun: false, force, idempotencyKey };
+    // A retry after a failed restart does not write the change again.
+    let result = phase.kind === 'failed' ? phase.applied : undefined;
+    try {
+      if (!result) {
+        setPhase({ kind: 'applying', plan, step: 'change' });
+        result = await runIntent(api, entityRef, intent, options);
+        onApplied(result, intent);
+      }
+      let restart: AnyActionResponse | undefined;
+      if (restartIntent) {
+        setPhase({ kind: 'applying', plan, step: 'restart' });
+        restart = await runIntent(api, entityRef, restartIntent, options);
+        onApplied(restart, restartIntent);
+      }
+      setPhase({ kind: 'applied', result, restart });
+    } catch (error) {
+      applying.current = false;
+      setPhase({
+        kind: 'failed',
+        plan,
+        error: error as Error,
+        applied: result,
+      });
+    }
   };
 
   const refusal =
@@ -234,6 +172,13 @@ export function ActionDialog(props: ActionDialogProps) {
     phase.kind === 'failed'
       ? phase.plan
       : undefined;
+  const nothingToDo =
+    plan !== undefined &&
+    plan.change.change.operations.length === 0 &&
+    (plan.restart?.change.operations.length ?? 0) === 0;
+  const restartDenied =
+    offer && !offer.permission.loading && !offer.permission.allowed;
+  const restartLabelId = `${TITLE_ID}-restart`;
 
   return (
     <Dialog open onClose={onClose} aria-labelledby={TITLE_ID} maxWidth="md">
@@ -247,10 +192,75 @@ export function ActionDialog(props: ActionDialogProps) {
         {phase.kind === 'refused' && (
           <ErrorAlert title="The change cannot be made" error={phase.error} />
         )}
-        {plan && <PlanView plan={plan} />}
-        {phase.kind === 'applying' && <Progress />}
+        {plan && <PlanView plan={plan.change} />}
+        {offer && phase.kind !== 'applied' && (
+          <Box mt={2}>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={withRestart}
+                  disabled={
+                    !offer.permission.allowed || phase.kind === 'applying'
+                  }
+                  onChange={e => setWithRestart(e.target.checked)}
+                  inputProps={{
+                    'aria-describedby': restartDenied
+                      ? restartLabelId
+                      : undefined,
+                  }}
+                />
+              }
+              label={`and restart the ${
+                offer.intent.request.workloads?.length
+              } ${
+                offer.intent.request.workloads?.length === 1
+                  ? 'workload'
+                  : 'workloads'
+              }, so running pods get the change now`}
+            />
+            {restartDenied ? (
+              <Typography
+                variant="body2"
+                color="textSecondary"
+                id={restartLabelId}
+              >
+                {offer.permission.reason}
+              </Typography>
+            ) : (
+              !withRestart && (
+                <Typography variant="body2" color="textSecondary">
+                  Running pods keep their current sidecar until they restart.
+                </Typography>
+              )
+            )}
+          </Box>
+        )}
+        {plan?.restart && (
+          <Box mt={2} component="section" aria-label="Then the restart">
+            <Typography variant="subtitle1" component="h3">
+              Then the restart
+            </Typography>
+            <PlanView plan={plan.restart} />
+          </Box>
+        )}
+        {phase.kind === 'applying' && (
+          <>
+            <Progress />
+            <Typography variant="body2" role="status">
+              {phase.step === 'change'
+                ? 'Writing the change…'
+                : 'The change is written; restarting the workloads…'}
+            </Typography>
+          </>
+        )}
         {phase.kind === 'failed' && (
-          <ErrorAlert title="The change failed" error={phase.error} />
+          <>
+            {phase.applied && <ResultView result={phase.applied} />}
+            <ErrorAlert
+              title={phase.applied ? 'The restart failed' : 'The change failed'}
+              error={phase.error}
+            />
+          </>
         )}
         {offerForce && !canForce && (
           <Typography variant="body2">
@@ -259,14 +269,14 @@ export function ActionDialog(props: ActionDialogProps) {
           </Typography>
         )}
         {phase.kind === 'applied' && (
-          <Alert severity="success">
-            <AlertTitle>
-              {phase.result.applied ? 'Applied' : 'Nothing was changed'}
-            </AlertTitle>
-            {phase.result.change.operations.map(o => (
-              <div key={`${o.kind}/${o.namespace}/${o.name}`}>{o.summary}</div>
-            ))}
-          </Alert>
+          <>
+            <ResultView result={phase.result} />
+            {phase.restart && (
+              <Box mt={1}>
+                <ResultView result={phase.restart} />
+              </Box>
+            )}
+          </>
         )}
       </DialogContent>
       <DialogActions>
@@ -285,11 +295,7 @@ export function ActionDialog(props: ActionDialogProps) {
             <Button
               color="primary"
               variant="contained"
-              disabled={
-                !plan ||
-                plan.change.operations.length === 0 ||
-                phase.kind === 'applying'
-              }
+              disabled={!plan || nothingToDo || phase.kind === 'applying'}
               onClick={() => plan && apply(plan)}
             >
               {force ? 'Confirm with force' : 'Confirm'}

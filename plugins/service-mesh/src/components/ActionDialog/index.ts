@@ -1,3 +1,8 @@
-export { ActionDialog, PlanView } from './ActionDialog';
+export { ActionDialog } from './ActionDialog';
+export { PlanView, VisibleServicesChange } from './PlanView';
 export type { ActionDialogProps } from './ActionDialog';
-export type { MeshActionIntent, AnyActionResponse } from './meshActionIntent';
+export type {
+  MeshActionIntent,
+  AnyActionResponse,
+  RestartOffer,
+} from './meshActionIntent';

@@ -7,6 +7,7 @@ import type {
   SidecarEgressResponse,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import type { ServiceMeshActionRequests, ServiceMeshApi } from '../../api';
+import type { ActionPermission } from '../../hooks/useMeshPermissions';
 
 /**
  * An action the user asked for, with the request to send. Same shape as a
@@ -17,8 +18,20 @@ export type MeshActionIntent = {
     action: A;
     title: string;
     request: ServiceMeshActionRequests[A];
+    /** "and restart the workloads", offered in the same confirmation. */
+    restart?: RestartOffer;
   };
 }[ServiceMeshActionName];
+
+/**
+ * A restart the confirmation offers after the main change: its own action,
+ * run only once the main change is written, with its own dry run and
+ * permission.
+ */
+export interface RestartOffer {
+  intent: Extract<MeshActionIntent, { action: 'restart' }>;
+  permission: ActionPermission;
+}
 
 export type AnyActionResponse = MeshActionResponse &
   Partial<Pick<RestartResponse, 'podsToReplace'>> &

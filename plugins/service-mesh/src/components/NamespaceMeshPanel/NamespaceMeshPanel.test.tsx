@@ -1,6 +1,8 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
+import type { NamespaceMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import {
   bookinfoInMesh,
   checkoutDrift,
@@ -94,10 +96,92 @@ describe('NamespaceMeshPanel', () => {
       ),
     ).toBeInTheDocument();
     screen.getByRole('button', { name: 'Remove from mesh' }).click();
-    expect(onAction).toHaveBeenCalledWith({
-      action: 'unenroll',
-      title: 'Remove legacy-billing from the mesh',
-      request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
-    });
+    expect(onAction).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'unenroll',
+        title: 'Remove legacy-billing from the mesh',
+        request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
+      }),
+    );
+  });
+});
+
+/** The actions the panel offers, by state (decided in lib/meshActions). */
+describe('NamespaceMeshPanel actions', () => {
+  registerMswTestHooks(setupServer());
+  const status = legacyBillingNotInMesh();
+  const entity = componentEntity('legacy-billing');
+
+  async function renderPanel(namespace: NamespaceMeshStatus) {
+    const onAction = jest.fn();
+    await renderWithMesh(
+      <NamespaceMeshPanel
+        entity={entity}
+        cluster={status.clusters[0]}
+        namespace={namespace}
+        permissions={permissions}
+        onAction={onAction}
+      />,
+      { entity },
+    );
+    return onAction;
+  }
+
+  const actionButtons = () =>
+    screen
+      .getAllByRole('button')
+      .map(b => b.textContent)
+      .filter(name =>
+        /mesh|injection|Restart workloads|Sidecar egress/.test(name ?? ''),
+      );
+
+  it('offers a namespace with no injection setting to enroll only, and that enroll offers the restart', async () => {
+    const namespace = {
+      ...status.clusters[0].namespaces[0],
+      injection: { mode: 'unset' as const, perWorkload: false },
+      warnings: [],
+    };
+    const onAction = await renderPanel(namespace);
+
+    expect(actionButtons()).toEqual([
+      'Enroll in mesh',
+      'Restart workloads',
+      'Create Sidecar egress',
+    ]);
+    expect(
+      screen.queryByRole('button', { name: 'Disable injection' }),
+    ).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: 'Remove injection setting' }),
+    ).toBeNull();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Enroll in mesh' }),
+    );
+    expect(onAction).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'enroll',
+        restart: expect.objectContaining({
+          intent: expect.objectContaining({ action: 'restart' }),
+        }),
+      }),
+    );
+  });
+
+  it('offers an injected namespace to leave or disable, once each', async () => {
+    const namespace = {
+      ...status.clusters[0].namespaces[0],
+      membership: { member: true, via: 'labels' as const },
+      injection: { mode: 'enabled' as const, perWorkload: false },
+      warnings: [],
+    };
+    await renderPanel(namespace);
+
+    expect(actionButtons()).toEqual([
+      'Remove from mesh',
+      'Disable injection',
+      'Restart workloads',
+      'Create Sidecar egress',
+    ]);
   });
 });

@@ -8,10 +8,10 @@ import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import type {
-  ClusterMeshStatus,
-  InjectionSetting,
-  NamespaceMeshStatus,
+import {
+  MESH_ACTION_LABELS,
+  type ClusterMeshStatus,
+  type NamespaceMeshStatus,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import type { MeshPermissions } from '../../hooks/useMeshPermissions';
 import {
@@ -21,6 +21,11 @@ import {
   revisionWithRole,
   servingRevision,
 } from '../../lib/meshSummary';
+import {
+  offeredNamespaceActions,
+  revisionSwitchChoices,
+  withRestartOffer,
+} from '../../lib/meshActions';
 import { ActionButton } from '../ActionButton';
 import type { MeshActionIntent } from '../ActionDialog';
 import { SidecarEgressEditor, namespaceSidecar } from '../SidecarEgressEditor';
@@ -34,12 +39,6 @@ export interface NamespaceMeshPanelProps {
   permissions: MeshPermissions;
   onAction: (intent: MeshActionIntent) => void;
 }
-
-const injectionActions: Array<{ setting: InjectionSetting; label: string }> = [
-  { setting: 'enabled', label: 'Enable injection' },
-  { setting: 'disabled', label: 'Disable injection' },
-  { setting: 'removed', label: 'Remove injection setting' },
-];
 
 function visibleServicesText(namespace: NamespaceMeshStatus): string {
   const { all, withSidecarEgress } = namespace.visibleServices;
@@ -76,25 +75,19 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
   const ns = namespace.name;
   const base = { cluster: cluster.name, namespace: ns };
   const reasonId = `service-mesh-reason-${cluster.name}-${ns}`;
-  const { controlPlane, membership } = namespace;
+  const { controlPlane } = namespace;
   const serving = servingRevision(namespace);
   const anyDenied = Object.values(permissions.actions).some(
     p => !p.loading && !p.allowed,
   );
-  const inMesh = membership.member || membership.pending;
   const sidecar = namespaceSidecar(namespace);
-  const revisionChoices = controlPlane
-    ? [
-        ...controlPlane.revisions.map(r => ({
-          value: r.name,
-          label: `Revision ${r.name}${r.version ? ` (${r.version})` : ''}`,
-        })),
-        ...controlPlane.tags.map(t => ({
-          value: t.name,
-          label: `Tag ${t.name} → ${t.revision}`,
-        })),
-      ]
-    : [];
+  // Only the actions that would change something (lib/meshActions).
+  const offered = offeredNamespaceActions(
+    cluster.name,
+    namespace,
+    permissions.actions.restart,
+  );
+  const revisionChoices = revisionSwitchChoices(namespace);
 
   return (
     <InfoCard title={`Namespace ${ns}`} subheader={`Cluster ${cluster.name}`}>
@@ -134,65 +127,16 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
             </Typography>
           )}
           <Box display="flex" flexWrap="wrap" mt={1} style={{ gap: 8 }}>
-            {inMesh ? (
+            {offered.map(({ label, intent }) => (
               <ActionButton
-                permission={permissions.actions.unenroll}
+                key={label}
+                permission={permissions.actions[intent.action]}
                 reasonId={reasonId}
-                onClick={() =>
-                  onAction({
-                    action: 'unenroll',
-                    title: `Remove ${ns} from the mesh`,
-                    request: base,
-                  })
-                }
-              >
-                Remove from mesh
-              </ActionButton>
-            ) : (
-              <ActionButton
-                permission={permissions.actions.enroll}
-                reasonId={reasonId}
-                onClick={() =>
-                  onAction({
-                    action: 'enroll',
-                    title: `Enroll ${ns} in the mesh`,
-                    request: base,
-                  })
-                }
-              >
-                Enroll in mesh
-              </ActionButton>
-            )}
-            {injectionActions.map(({ setting, label }) => (
-              <ActionButton
-                key={setting}
-                permission={permissions.actions.setInjection}
-                reasonId={reasonId}
-                onClick={() =>
-                  onAction({
-                    action: 'setInjection',
-                    title: `${label} in ${ns}`,
-                    request: { ...base, injection: setting },
-                  })
-                }
+                onClick={() => onAction(intent)}
               >
                 {label}
               </ActionButton>
             ))}
-            <ActionButton
-              permission={permissions.actions.restart}
-              reasonId={reasonId}
-              disabled={namespace.workloads.length === 0}
-              onClick={() =>
-                onAction({
-                  action: 'restart',
-                  title: `Restart workloads in ${ns}`,
-                  request: base,
-                })
-              }
-            >
-              Restart workloads
-            </ActionButton>
             <ActionButton
               permission={permissions.actions.sidecarEgress}
               reasonId={reasonId}
@@ -228,14 +172,20 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
                 reasonId={reasonId}
                 disabled={revision === ''}
                 onClick={() =>
-                  onAction({
-                    action: 'switchRevision',
-                    title: `Switch ${ns} to ${revision}`,
-                    request: { ...base, revision },
-                  })
+                  onAction(
+                    withRestartOffer(
+                      {
+                        action: 'switchRevision',
+                        title: `Switch ${ns} to ${revision}`,
+                        request: { ...base, revision },
+                      },
+                      namespace,
+                      permissions.actions.restart,
+                    ),
+                  )
                 }
               >
-                Switch revision
+                {MESH_ACTION_LABELS.switchRevision}
               </ActionButton>
             </Box>
           )}
@@ -266,7 +216,11 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
           warnings={namespace.warnings}
           permissions={permissions}
           reasonId={reasonId}
-          onFix={fix => onAction(fix)}
+          onFix={fix =>
+            onAction(
+              withRestartOffer(fix, namespace, permissions.actions.restart),
+            )
+          }
         />
       </Box>
 

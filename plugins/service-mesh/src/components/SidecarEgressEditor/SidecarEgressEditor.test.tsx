@@ -3,6 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
 import {
+  bookinfoInMesh,
   bookinfoNamespace,
   legacyBillingNotInMesh,
   sidecarEgressPlan,
@@ -108,7 +109,7 @@ describe('SidecarEgressEditor', () => {
     expect(addButton).toBeEnabled();
   });
 
-  it('shows the YAML and the visible services of the dry run, and submits the hosts', async () => {
+  it('shows which services the proxies stop seeing, once, and submits the hosts', async () => {
     const { mesh, onSubmit } = renderEditor();
 
     await userEvent.type(
@@ -126,8 +127,16 @@ describe('SidecarEgressEditor', () => {
       await screen.findByText('Visible services: 1,243 → 37'),
     ).toBeInTheDocument();
     expect(
-      screen.getByLabelText('Sidecar legacy-billing/default after the change'),
-    ).toHaveTextContent('- payments/*');
+      within(screen.getByRole('list', { name: 'No longer visible' }))
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual(['bookinfo/details', 'bookinfo/reviews', 'orders/orders']);
+    // The objects that change are shown by the confirmation, not here too.
+    expect(
+      screen.queryByLabelText(
+        'Sidecar legacy-billing/default after the change',
+      ),
+    ).toBeNull();
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Apply Sidecar egress' }),
@@ -149,5 +158,64 @@ describe('SidecarEgressEditor', () => {
     expect(hostsShown()).toEqual(['./*']);
     // The last host cannot be removed: a Sidecar needs one.
     expect(screen.getByRole('button', { name: 'Remove ./*' })).toBeDisabled();
+  });
+
+  it('suggests */host for a plain external host and shows the ServiceEntry it needs', async () => {
+    renderEditor();
+    const input = await screen.findByRole('textbox', { name: 'Egress host' });
+
+    await userEvent.type(input, 'api.stripe.com');
+    expect(input).toHaveAccessibleDescription(
+      /use namespace\/dnsName; for a host in any namespace or outside the cluster, that is \*\/api\.stripe\.com/,
+    );
+    expect(screen.getByRole('button', { name: 'Add host' })).toBeDisabled();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Use */api.stripe.com' }),
+    );
+
+    expect(hostsShown()).toEqual(['./*', 'istio-system/*', '*/api.stripe.com']);
+    expect(input).toHaveValue('');
+    expect(screen.getByText(/is outside the cluster/)).toBeInTheDocument();
+    const entry = screen.getByLabelText('ServiceEntry for the external hosts');
+    expect(entry).toHaveTextContent('kind: ServiceEntry');
+    expect(entry).toHaveTextContent('- api.stripe.com');
+    expect(entry).toHaveTextContent('namespace: legacy-billing');
+    expect(entry).toHaveTextContent('location: MESH_EXTERNAL');
+  });
+
+  it('disables Apply when the Sidecar already has these hosts', async () => {
+    const mesh = serveMesh(server, {
+      entity,
+      status: bookinfoInMesh(),
+      respond: () => ({
+        json: {
+          dryRun: true,
+          applied: false,
+          change: { operations: [] },
+          visibleServices: { before: 6, after: 6 },
+          summary: 'The Sidecar egress is already as asked',
+        },
+      }),
+    });
+    renderWithMesh(
+      <SidecarEgressEditor
+        entity={entity}
+        cluster="demo-ossm2"
+        namespace={bookinfoNamespace()}
+        onSubmit={jest.fn()}
+        onCancel={jest.fn()}
+      />,
+      { entity },
+    );
+
+    expect(
+      await screen.findByText(
+        'The Sidecar already has these hosts: nothing to apply.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Apply Sidecar egress' }),
+    ).toBeDisabled();
+    expect(mesh.actions).toHaveLength(1);
   });
 });

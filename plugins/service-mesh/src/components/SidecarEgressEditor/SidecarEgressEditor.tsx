@@ -21,8 +21,11 @@ import { serviceMeshApiRef } from '../../api';
 import {
   defaultEgressHosts,
   egressHostProblem,
+  isExternalEgressHost,
+  suggestedEgressHost,
 } from '@mesh-backstage/plugin-service-mesh-common';
-import { PlanView } from '../ActionDialog';
+import { VisibleServicesChange } from '../ActionDialog';
+import { ExternalHostsNote } from './ExternalHostsNote';
 import {
   AnyActionResponse,
   errorMessage,
@@ -52,8 +55,10 @@ type Preview =
 
 /**
  * Edits the egress hosts of the namespace's Sidecar. Hosts are checked as
- * they are typed; each change to the list is dry-run so the user sees the
- * YAML and how many services the proxies will still see.
+ * they are typed (a plain external host gets `*\/host` suggested); each
+ * change to the list is dry-run so the user sees which services the proxies
+ * would stop or start seeing. The objects that change are shown once, in
+ * the confirmation that Apply opens.
  */
 export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
   const { entity, cluster, namespace, onSubmit, onCancel } = props;
@@ -68,8 +73,10 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
   const [preview, setPreview] = useState<Preview>({ kind: 'loading' });
 
   const draftProblem = draft === '' ? undefined : egressHostProblem(draft);
+  const suggestion = draftProblem ? suggestedEgressHost(draft) : undefined;
   const duplicate = hosts.includes(draft.trim());
   const canAdd = draft.trim() !== '' && !draftProblem && !duplicate;
+  const external = hosts.filter(h => isExternalEgressHost(h));
   const request: SidecarEgressRequest = {
     cluster,
     namespace: namespace.name,
@@ -100,12 +107,14 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, entity, requestKey]);
 
-  const add = () => {
-    if (canAdd) {
-      setHosts([...hosts, draft.trim()]);
+  const add = (host = draft.trim()) => {
+    if (host !== '' && !egressHostProblem(host) && !hosts.includes(host)) {
+      setHosts([...hosts, host]);
       setDraft('');
     }
   };
+  const unchanged =
+    preview.kind === 'ready' && preview.plan.change.operations.length === 0;
 
   let helperText =
     'namespace/dnsName: "." is this namespace, "*" any namespace; dnsName is "*", "*.suffix" or a host name';
@@ -121,7 +130,7 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
       aria-label={`Sidecar egress of ${namespace.name}`}
       mt={2}
     >
-      <Typography variant="h6">
+      <Typography variant="h6" component="h4">
         {existing
           ? `Edit Sidecar ${existing.name}`
           : 'Create a Sidecar egress (default)'}
@@ -168,24 +177,47 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
           size="small"
           fullWidth
         />
-        <Button variant="outlined" onClick={add} disabled={!canAdd}>
+        <Button variant="outlined" onClick={() => add()} disabled={!canAdd}>
           Add host
         </Button>
       </Box>
-      <Box mt={2}>
-        <Typography variant="subtitle1">What will be applied</Typography>
+      {suggestion && !hosts.includes(suggestion) && (
+        <Box mt={1}>
+          <Button
+            variant="outlined"
+            size="small"
+            onClick={() => add(suggestion)}
+          >
+            Use {suggestion}
+          </Button>
+        </Box>
+      )}
+      {external.length > 0 && (
+        <ExternalHostsNote hosts={external} namespace={namespace.name} />
+      )}
+      <Box mt={2} aria-live="polite">
+        <Typography variant="subtitle1" component="h5">
+          What the proxies would see
+        </Typography>
         {preview.kind === 'loading' && <Progress />}
         {preview.kind === 'error' && (
           <Alert severity="error">{errorMessage(preview.error)}</Alert>
         )}
-        {preview.kind === 'ready' && <PlanView plan={preview.plan} />}
+        {preview.kind === 'ready' &&
+          (unchanged ? (
+            <Typography variant="body2">
+              The Sidecar already has these hosts: nothing to apply.
+            </Typography>
+          ) : (
+            <VisibleServicesChange plan={preview.plan} />
+          ))}
       </Box>
       <Box mt={1} display="flex" style={{ gap: 8 }}>
         <Button
           color="primary"
           variant="contained"
           onClick={() => onSubmit(request)}
-          disabled={preview.kind !== 'ready'}
+          disabled={preview.kind !== 'ready' || unchanged}
         >
           Apply Sidecar egress
         </Button>
