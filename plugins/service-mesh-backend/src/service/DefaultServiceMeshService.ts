@@ -32,6 +32,7 @@ import {
 } from './entityScope';
 import type { EntityStatusSignals } from './EntityStatusSignals';
 import { withFreshObjects } from './freshObjects';
+import { StatusMemo } from './StatusMemo';
 import { KeyedQueue } from './KeyedQueue';
 import type { ActionRequest, ServiceMeshService } from './types';
 
@@ -56,6 +57,8 @@ export interface DefaultServiceMeshServiceOptions {
 export class DefaultServiceMeshService implements ServiceMeshService {
   /** Turns per object written (member roll, namespace, workload), shared by all actions. */
   private readonly writeTurns: KeyedQueue;
+  /** Statuses by namespaces, per cluster, until its cache changes. */
+  private readonly statuses = new StatusMemo<ClusterMeshStatus>();
 
   constructor(private readonly options: DefaultServiceMeshServiceOptions) {
     this.writeTurns = options.writeTurns ?? new KeyedQueue();
@@ -75,24 +78,33 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         // The entity does not run here.
         continue;
       }
-      clusters.push({
-        ...deriveClusterStatus(
-          snapshotFromCache(cluster.cache, namespaces),
-          {
-            reachable: health.reachable,
-            synced: health.synced,
-            dataAsOf: health.dataAsOf ? new Date(health.dataAsOf) : undefined,
-            error: health.error,
-          },
-          namespaces,
-          {
-            linkBases: {
-              kiali: cluster.config.kialiUrl,
-              jaeger: cluster.config.jaegerUrl,
-              grafana: cluster.config.grafanaUrl,
+      const state = {
+        reachable: health.reachable,
+        synced: health.synced,
+        error: health.error,
+      };
+      // Derived once per change of the cache; only the age is fresh.
+      const derived = this.statuses.get(
+        cluster.config.name,
+        cluster.cache.changeCount,
+        JSON.stringify([namespaces, state]),
+        () =>
+          deriveClusterStatus(
+            snapshotFromCache(cluster.cache, namespaces),
+            state,
+            namespaces,
+            {
+              linkBases: {
+                kiali: cluster.config.kialiUrl,
+                jaeger: cluster.config.jaegerUrl,
+                grafana: cluster.config.grafanaUrl,
+              },
             },
-          },
-        ),
+          ),
+      );
+      clusters.push({
+        ...derived,
+        dataAsOf: health.dataAsOf,
         stale: health.stale,
         staleSince: health.staleSince,
       });

@@ -1,0 +1,451 @@
+/*
+ * Benchmark: entity status from the service-mesh backend against the
+ * standard Kubernetes backend (`POST /api/kubernetes/services/:id`), side by
+ * side, for the same entities, in one run.
+ *
+ * Starts the `scale` demo cluster (500 namespaces × 20 pods) in this process
+ * and a backend with both plugins in a child process (bench/status-backend.ts),
+ * maps entities of 1, 3 and 20 namespaces, warms both, then measures, with
+ * ours and theirs interleaved: sequential p50/p95/max; 10 concurrent clients
+ * p50/p95 and requests per second; requests to the cluster, backend CPU,
+ * catalog and permission calls per call; response bytes. Twice: as the demo
+ * cluster is, and with its latency fault at 10–20 ms per request. Then the
+ * time from a pod change on the cluster to the entity's signal, the label
+ * selector against the namespace annotation, cache heap per pod and the cold
+ * start (backend start to synced).
+ *
+ *   yarn bench:status
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { resolve as resolvePath } from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { scenarios, startDemoCluster } from '@mesh-backstage/demo-cluster';
+import { loadKubernetesClient } from '../plugins/service-mesh-backend/src/kubernetes/kubernetesClient';
+import { DefaultServiceMeshService } from '../plugins/service-mesh-backend/src/service/DefaultServiceMeshService';
+import { percentile, quietLogger, syncedRegistry } from './support';
+
+const NAMESPACES = Number(process.env.NAMESPACES ?? 500);
+const PODS_PER_NAMESPACE = Number(process.env.PODS_PER_NAMESPACE ?? 20);
+/** Sequential calls per entity and side, in rounds of ROUND alternating ours and theirs. */
+const SEQUENTIAL = Number(process.env.SEQUENTIAL ?? 60);
+const ROUND = 10;
+/** Calls per entity and side with CONCURRENCY clients, in two blocks each. */
+const CONCURRENT = Number(process.env.CONCURRENT ?? 200);
+const CONCURRENCY = 10;
+const WARMUP = 10;
+const SIGNAL_CHANGES = Number(process.env.SIGNAL_CHANGES ?? 25);
+
+const appId = (i: number) => `scale-app-${String(i).padStart(4, '0')}`;
+
+function component(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
+  };
+}
+
+/** The measured entities: by kubernetes-id (1 namespace) and by label selector (3, 20). */
+const entities = [
+  {
+    label: '1 ns (kubernetes-id)',
+    entity: component('bench-one', {
+      'backstage.io/kubernetes-id': appId(1),
+    }),
+  },
+  {
+    label: '3 ns (label selector)',
+    entity: component('bench-three', {
+      'backstage.io/kubernetes-id': 'bench-three',
+      'backstage.io/kubernetes-label-selector': `backstage.io/kubernetes-id in (${[
+        2, 3, 4,
+      ]
+        .map(appId)
+        .join(',')})`,
+    }),
+  },
+  {
+    label: '20 ns (label selector)',
+    entity: component('bench-twenty', {
+      'backstage.io/kubernetes-id': 'bench-twenty',
+      'backstage.io/kubernetes-label-selector': `backstage.io/kubernetes-id in (${Array.from(
+        { length: 20 },
+        (_, i) => appId(i + 5),
+      ).join(',')})`,
+    }),
+  },
+];
+
+/** The backend process: its messages, and requests for its counters. */
+class BackendProcess {
+  readonly signals: { channel: string; at: number }[] = [];
+  private waiting: Array<(stats: any) => void> = [];
+  ready!: Promise<any>;
+
+  constructor(readonly child: ChildProcess) {
+    this.ready = new Promise((resolve, reject) => {
+      child.on('message', (message: any) => {
+        if (message.type === 'ready') resolve(message);
+        else if (message.type === 'signal') this.signals.push(message);
+        else if (message.type === 'stats') this.waiting.shift()?.(message);
+      });
+      child.on('exit', code => reject(new Error(`backend exited ${code}`)));
+    });
+  }
+
+  stats(): Promise<BackendStats> {
+    return new Promise(resolve => {
+      this.waiting.push(resolve);
+      this.child.send({ type: 'stats' });
+    });
+  }
+}
+
+interface BackendStats {
+  cpu: NodeJS.CpuUsage;
+  clusterRequests: number;
+  catalogCalls: number;
+  permissionCalls: number;
+}
+
+/** One side's figures for one entity in one run. */
+class Sample {
+  sequential: number[] = [];
+  concurrent: number[] = [];
+  concurrentMs = 0;
+  calls = 0;
+  cpuMicros = 0;
+  clusterRequests = 0;
+  catalogCalls = 0;
+  permissionCalls = 0;
+  bytes = 0;
+
+  add(before: BackendStats, after: BackendStats, calls: number) {
+    this.calls += calls;
+    this.cpuMicros +=
+      after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system;
+    this.clusterRequests += after.clusterRequests - before.clusterRequests;
+    this.catalogCalls += after.catalogCalls - before.catalogCalls;
+    this.permissionCalls += after.permissionCalls - before.permissionCalls;
+  }
+}
+
+type Side = 'ours' | 'theirs';
+
+async function main() {
+  let stopScenario = () => {};
+  const setupStart = performance.now();
+  const cluster = await startDemoCluster({
+    setup: async (api, faults) => {
+      stopScenario = await scenarios.scale.setup(api, {
+        faults,
+        namespaces: NAMESPACES,
+        podsPerNamespace: PODS_PER_NAMESPACE,
+      });
+    },
+  });
+  const pods = cluster.api.list({ group: '', plural: 'pods' }).length;
+  const namespaceCount = cluster.api.list({
+    group: '',
+    plural: 'namespaces',
+  }).length;
+  console.log(
+    `scale scenario: ${pods} pods in ${namespaceCount} namespaces ready in ${(
+      (performance.now() - setupStart) /
+      1000
+    ).toFixed(1)} s`,
+  );
+
+  const forkedAt = performance.timeOrigin + performance.now();
+  const backend = new BackendProcess(
+    fork(resolvePath(__dirname, 'status-backend.ts'), {
+      execArgv: [
+        '--require',
+        '@backstage/cli/config/nodeTransform.cjs',
+        // BENCH_PROFILE=<dir>: a CPU profile of the backend process.
+        ...(process.env.BENCH_PROFILE
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+          : []),
+      ],
+      env: {
+        ...process.env,
+        BENCH_BACKEND: JSON.stringify({
+          clusterUrl: cluster.url,
+          token: cluster.token,
+          entities: entities.map(e => e.entity),
+        }),
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
+  const ready = await backend.ready;
+  const base = `http://127.0.0.1:${ready.port}`;
+  const headers = {
+    Authorization: mockCredentials.user.header(),
+    'Content-Type': 'application/json',
+  };
+  const call = async (side: Side, entity: Entity) => {
+    const start = performance.now();
+    const response =
+      side === 'ours'
+        ? await fetch(
+            `${base}/api/service-mesh/entities/component/default/${entity.metadata.name}/status`,
+            { headers },
+          )
+        : await fetch(
+            `${base}/api/kubernetes/services/${
+              entity.metadata.annotations!['backstage.io/kubernetes-id']
+            }`,
+            { method: 'POST', headers, body: JSON.stringify({ entity }) },
+          );
+    const body = await response.arrayBuffer();
+    if (!response.ok) {
+      throw new Error(
+        `${side} answered ${response.status}: ${Buffer.from(body).toString()}`,
+      );
+    }
+    return { ms: performance.now() - start, bytes: body.byteLength, body };
+  };
+
+  // Cold start: from the backend's start to the status reporting synced.
+  let synced = false;
+  while (!synced) {
+    const { body } = await call('ours', entities[0].entity);
+    synced = Boolean(
+      JSON.parse(Buffer.from(body).toString()).clusters?.[0]?.synced,
+    );
+    if (!synced) await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  const syncedAt = performance.timeOrigin + performance.now();
+  const coldStart = {
+    forkToSynced: syncedAt - forkedAt,
+    backendStartToSynced: syncedAt - ready.backendStart,
+    backendStartup: ready.backendStarted - ready.backendStart,
+  };
+  console.log(
+    `backend: started in ${(coldStart.backendStartup / 1000).toFixed(
+      1,
+    )} s; backend start -> synced ${(
+      coldStart.backendStartToSynced / 1000
+    ).toFixed(1)} s (fork -> synced ${(coldStart.forkToSynced / 1000).toFixed(
+      1,
+    )} s)`,
+  );
+
+  const runs: Array<{ name: string; samples: Map<string, Sample> }> = [];
+  for (const run of ['as is', 'latency 10–20 ms']) {
+    const faultIds: string[] = [];
+    if (run !== 'as is') {
+      faultIds.push(cluster.faults.add({ latencyMs: 10 }).id!);
+      faultIds.push(cluster.faults.add({ latencyMs: 10, percent: 50 }).id!);
+    }
+    const samples = new Map<string, Sample>();
+    for (const { label, entity } of entities) {
+      for (const side of ['ours', 'theirs'] as Side[]) {
+        samples.set(`${label}/${side}`, new Sample());
+        for (let i = 0; i < WARMUP; i++) await call(side, entity);
+      }
+      // Sequential, alternating rounds of ours and theirs.
+      for (let done = 0; done < SEQUENTIAL; done += ROUND) {
+        for (const side of ['ours', 'theirs'] as Side[]) {
+          const sample = samples.get(`${label}/${side}`)!;
+          const before = await backend.stats();
+          for (let i = 0; i < ROUND; i++) {
+            const { ms, bytes } = await call(side, entity);
+            sample.sequential.push(ms);
+            sample.bytes = bytes;
+          }
+          sample.add(before, await backend.stats(), ROUND);
+        }
+      }
+      // Concurrent clients, two blocks per side, alternating.
+      for (let block = 0; block < 2; block++) {
+        for (const side of ['ours', 'theirs'] as Side[]) {
+          const sample = samples.get(`${label}/${side}`)!;
+          const calls = CONCURRENT / 2;
+          let next = 0;
+          const before = await backend.stats();
+          const start = performance.now();
+          await Promise.all(
+            Array.from({ length: CONCURRENCY }, async () => {
+              while (next < calls) {
+                next += 1;
+                sample.concurrent.push((await call(side, entity)).ms);
+              }
+            }),
+          );
+          sample.concurrentMs += performance.now() - start;
+          sample.add(before, await backend.stats(), calls);
+        }
+      }
+    }
+    faultIds.forEach(id => cluster.faults.remove(id));
+    runs.push({ name: run, samples });
+    console.log(`run "${run}" done`);
+  }
+
+  // Pod change on the cluster -> the entity's signal. The status was read
+  // above, so the backend signals this entity.
+  const channel = 'service-mesh:entity:component:default/bench-one';
+  const delays: number[] = [];
+  await call('ours', entities[0].entity);
+  for (let i = 0; i < SIGNAL_CHANGES; i++) {
+    const [victim] = cluster.api.list(
+      { group: '', plural: 'pods' },
+      { namespace: 'scale-0001' },
+    );
+    const changedAt = performance.timeOrigin + performance.now();
+    cluster.api.delete(
+      { group: '', plural: 'pods' },
+      'scale-0001',
+      victim.metadata.name!,
+    );
+    const deadline = performance.now() + 5_000;
+    let signal: { at: number } | undefined;
+    while (!signal && performance.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 5));
+      signal = backend.signals.find(
+        s => s.channel === channel && s.at > changedAt,
+      );
+    }
+    delays.push(signal ? signal.at - changedAt : Infinity);
+    // Let the replacement pod settle, and its signal go, before the next change.
+    await new Promise(resolve => setTimeout(resolve, 600));
+  }
+  delays.sort((a, b) => a - b);
+
+  // The status of one namespace's entity found by namespace annotation, by
+  // label selector and by kubernetes-id (the derivation memoised per cache
+  // change, so this is the lookup), and the cache's heap per pod, on a
+  // registry of this process.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  await loadKubernetesClient();
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const registry = await syncedRegistry(cluster, 'scale');
+  gc?.();
+  const heapPerPod = (process.memoryUsage().heapUsed - heapBefore) / pods;
+  const service = new DefaultServiceMeshService({
+    clusters: registry,
+    logger: quietLogger,
+  });
+  const statusTime = async (annotations: Record<string, string>) => {
+    const entity = component('resolve', annotations);
+    const times: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const start = performance.now();
+      const status = await service.getStatus(entity);
+      times.push(performance.now() - start);
+      if (status.clusters[0]?.namespaces.length !== 1) {
+        throw new Error(
+          `expected one namespace for ${JSON.stringify(annotations)}`,
+        );
+      }
+    }
+    return percentile(
+      times.sort((a, b) => a - b),
+      50,
+    );
+  };
+  const byNamespace = await statusTime({
+    'backstage.io/kubernetes-namespace': 'scale-0001',
+  });
+  const bySelector = await statusTime({
+    'backstage.io/kubernetes-label-selector': `backstage.io/kubernetes-id=${appId(
+      1,
+    )}`,
+  });
+  const byId = await statusTime({ 'backstage.io/kubernetes-id': appId(1) });
+  registry.stop();
+
+  printTable(runs);
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  console.log(
+    `\npod change -> signal (${delays.length} changes): p50 ${ms(
+      percentile(delays, 50),
+    )}, p95 ${ms(percentile(delays, 95))}, max ${ms(delays.at(-1)!)}`,
+  );
+  console.log(
+    `status of one namespace in-process, median of 300: namespace annotation ${byNamespace.toFixed(
+      3,
+    )} ms, label selector ${bySelector.toFixed(
+      3,
+    )} ms, kubernetes-id ${byId.toFixed(3)} ms (selector / annotation ${(
+      bySelector / byNamespace
+    ).toFixed(1)}x)`,
+  );
+  console.log(
+    gc
+      ? `cache heap per pod: ${(heapPerPod / 1024).toFixed(2)} KB`
+      : 'cache heap per pod: run with --expose-gc',
+  );
+
+  backend.child.send({ type: 'stop' });
+  await new Promise(resolve => backend.child.once('exit', resolve));
+  stopScenario();
+  await cluster.close();
+}
+
+function printTable(
+  runs: Array<{ name: string; samples: Map<string, Sample> }>,
+) {
+  const rows: string[][] = [
+    ['run', 'entity', 'figure', 'ours', 'theirs', 'theirs / ours'],
+  ];
+  const fixed = (v: number, digits = 1) => v.toFixed(digits);
+  for (const { name, samples } of runs) {
+    for (const { label } of entities) {
+      const ours = samples.get(`${label}/ours`)!;
+      const theirs = samples.get(`${label}/theirs`)!;
+      const sorted = (s: Sample, key: 'sequential' | 'concurrent') =>
+        [...s[key]].sort((a, b) => a - b);
+      const figures: Array<[string, (s: Sample) => number, number?]> = [
+        ['sequential p50 ms', s => percentile(sorted(s, 'sequential'), 50)],
+        ['sequential p95 ms', s => percentile(sorted(s, 'sequential'), 95)],
+        ['sequential max ms', s => sorted(s, 'sequential').at(-1)!],
+        ['10 clients p50 ms', s => percentile(sorted(s, 'concurrent'), 50)],
+        ['10 clients p95 ms', s => percentile(sorted(s, 'concurrent'), 95)],
+        [
+          '10 clients req/s (ratio ours / theirs)',
+          s => s.concurrent.length / (s.concurrentMs / 1000),
+        ],
+        ['cluster requests per call', s => s.clusterRequests / s.calls, 2],
+        ['backend CPU ms per call', s => s.cpuMicros / 1000 / s.calls, 2],
+        ['catalog calls per call', s => s.catalogCalls / s.calls, 2],
+        ['permission calls per call', s => s.permissionCalls / s.calls, 2],
+        ['response bytes', s => s.bytes, 0],
+      ];
+      for (const [figure, value, digits] of figures) {
+        const a = value(ours);
+        const b = value(theirs);
+        const ratio = figure.includes('req/s') ? a / b : b / a;
+        rows.push([
+          name,
+          label,
+          figure,
+          fixed(a, digits),
+          fixed(b, digits),
+          Number.isFinite(ratio) ? `${ratio.toFixed(1)}×` : '–',
+        ]);
+      }
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${line(rows[0])}`);
+  console.log(`| ${widths.map(w => '-'.repeat(w)).join(' | ')} |`);
+  rows.slice(1).forEach(r => console.log(line(r)));
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
