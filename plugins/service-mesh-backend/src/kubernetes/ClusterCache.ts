@@ -308,7 +308,7 @@ export class ClusterCache {
         path: collectionPath(spec),
         labelSelector: spec.labelSelector,
         watch,
-        list: () => this.listCollection(objects, spec),
+        list: trim => this.listCollection(objects, spec, trim),
         trim: object => trimObject(spec.key, object),
         logger: this.options.logger,
         now: this.options.now,
@@ -332,16 +332,18 @@ export class ClusterCache {
     }
   }
 
+  /** Lists in pages of 500, each trimmed as it arrives. */
   private async listCollection(
     objects: { list: (...args: any[]) => Promise<any> },
     spec: CollectionSpec,
+    trim: (object: unknown) => CachedObject,
   ) {
     // KubernetesObjectApi resolves kinds through discovery; the raw list
     // keeps the collection's resourceVersion for the watch.
     const apiVersion = spec.group
       ? `${spec.group}/${spec.version}`
       : spec.version;
-    const items: unknown[] = [];
+    const items: CachedObject[] = [];
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
@@ -357,7 +359,7 @@ export class ClusterCache {
         500,
         continueToken,
       );
-      items.push(...page.items);
+      for (const item of page.items) items.push(trim(item));
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       continueToken = page.metadata?._continue || undefined;
     } while (continueToken);

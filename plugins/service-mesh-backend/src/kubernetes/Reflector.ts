@@ -28,8 +28,14 @@ export interface ReflectorOptions<T extends CachedObject> {
   /** Restricts the watch, as the list is restricted. */
   labelSelector?: string;
   watch: Pick<Watch, 'watch'>;
-  /** Lists the collection; the result's resourceVersion starts the watch. */
-  list(): Promise<{ items: unknown[]; resourceVersion: string }>;
+  /**
+   * Lists the collection, passing each object through `trim` as its page
+   * arrives (so only one page is ever held whole); the result's
+   * resourceVersion starts the watch.
+   */
+  list(
+    trim: (object: unknown) => T,
+  ): Promise<{ items: T[]; resourceVersion: string }>;
   /** Keeps only what status derivation needs, so 10,000 pods stay small. */
   trim(object: any): T;
   logger: LoggerService;
@@ -190,9 +196,11 @@ export class Reflector<T extends CachedObject> {
     const current = () => generation === this.generation && !this.stopped;
     try {
       if (!this.resourceVersion) {
-        const { items, resourceVersion } = await this.options.list();
+        const { items, resourceVersion } = await this.options.list(object =>
+          this.options.trim(object),
+        );
         if (!current()) return;
-        this.replaceAll(items.map(item => this.options.trim(item)));
+        this.replaceAll(items);
         this.resourceVersion = resourceVersion;
         this.state = 'synced';
         this.lastContact = this.now();
