@@ -34,7 +34,9 @@ export function ControlPlaneRevisions({
   };
   return (
     <>
-      <Typography variant="subtitle1">{name}</Typography>
+      <Typography variant="subtitle1" component="h3">
+        {name}
+      </Typography>
       <Table size="small" aria-label={`Revisions of ${name}`}>
         <TableHead>
           <TableRow>
