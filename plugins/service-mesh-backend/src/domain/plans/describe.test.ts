@@ -1,4 +1,7 @@
-import type { KubeOperation } from '@mesh-backstage/plugin-service-mesh-common';
+import type {
+  KubeOperation,
+  MeshActionResponse,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { alreadyDone, describeOperation, describePlan } from './describe';
 import { objectChanges } from './diff';
 import { withoutOtherNamespaces } from './present';
@@ -153,6 +156,34 @@ describe('describePlan', () => {
     );
   });
 
+  it("keeps the planner's words for a restart and for structured values", () => {
+    const deployment = (at: string) => ({
+      spec: {
+        template: {
+          metadata: {
+            annotations: { 'kubectl.kubernetes.io/restartedAt': at },
+          },
+        },
+      },
+    });
+    const restart = {
+      ...patchOf(deployment('a'), deployment('b')),
+      kind: 'Deployment',
+      summary: 'Restart Deployment reviews (2 pods replaced)',
+    };
+    expect(
+      describePlan('restart', { cluster: 'dev', namespace: 'demo' }, [restart]),
+    ).toBe('Restart Deployment reviews (2 pods replaced)');
+    const sidecar = (hosts: string[]) => ({ spec: { egress: [{ hosts }] } });
+    const egress = {
+      ...patchOf(sidecar(['./*']), sidecar(['./*', 'istio-system/*'])),
+      kind: 'Sidecar',
+      summary:
+        'Set the egress of Sidecar default in demo to ./*, istio-system/*',
+    };
+    expect(describeOperation(egress)).toBe(egress.summary);
+  });
+
   it('joins the operations of a plan one sentence each', () => {
     const a = patchOf(
       namespace({}),
@@ -187,7 +218,7 @@ describe('withoutOtherNamespaces', () => {
     '    - demo',
     '',
   ].join('\n');
-  const response = {
+  const response: MeshActionResponse = {
     dryRun: true,
     applied: false,
     summary:

@@ -83,11 +83,21 @@ export function describeOperation(operation: KubeOperation): string {
   if (operation.verb === 'create') {
     return `Create ${target(operation)}`;
   }
-  const changes = (operation.changes ?? []).map(describeObjectChange);
-  if (changes.length === 0) {
-    return `Update ${target(operation)}`;
+  const changes = operation.changes ?? [];
+  if (changes.length === 0 || !changes.every(isNamedValue)) {
+    // Structures (a Sidecar's egress list) read better in the planner's words.
+    return operation.summary || `Update ${target(operation)}`;
   }
-  return `${capitalize(changes.join('; '))} (${target(operation)})`;
+  return `${capitalize(changes.map(describeObjectChange).join('; '))} (${target(
+    operation,
+  )})`;
+}
+
+/** A change whose values read as words: strings, numbers and booleans. */
+function isNamedValue(change: ObjectChange): boolean {
+  return [change.before, change.after].every(
+    v => v === undefined || ['string', 'number', 'boolean'].includes(typeof v),
+  );
 }
 
 /**
@@ -129,7 +139,11 @@ export function describePlan<A extends ServiceMeshActionName>(
   request: ServiceMeshActionRequests[A],
   operations: KubeOperation[],
 ): string {
-  return operations.length === 0
-    ? alreadyDone(action, request)
-    : operations.map(describeOperation).join('. ');
+  if (operations.length === 0) {
+    return alreadyDone(action, request);
+  }
+  // A restart's annotations (a timestamp, a key) say nothing to people.
+  const describe =
+    action === 'restart' ? (o: KubeOperation) => o.summary : describeOperation;
+  return operations.map(describe).join('. ');
 }
