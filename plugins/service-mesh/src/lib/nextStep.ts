@@ -1,9 +1,13 @@
 import type {
   EntityMeshStatus,
   MeshWarning,
+  NamespaceMeshStatus,
   WarningSeverity,
 } from '@mesh-backstage/plugin-service-mesh-common';
-import { isRestartableKind } from '@mesh-backstage/plugin-service-mesh-common';
+import {
+  isRestartableKind,
+  MESH_ACTION_LABELS,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import type { MeshActionIntent } from '../components/ActionDialog';
 import { plural } from './rollout';
 
@@ -11,6 +15,8 @@ import { plural } from './rollout';
 export interface NextStep {
   label: string;
   intent: MeshActionIntent;
+  /** The namespace it changes. */
+  namespace: NamespaceMeshStatus;
   /** Why this is the next step, in a few words. */
   reason: string;
 }
@@ -29,6 +35,7 @@ function fixOf(
         return {
           label: warning.fix.title,
           intent: warning.fix,
+          namespace,
           reason: `${warning.code}: ${warning.message}`,
         };
       }
@@ -43,12 +50,12 @@ function enrollStep(status: EntityMeshStatus): NextStep | undefined {
       n => n.controlPlane && !n.membership.member && !n.membership.pending,
     );
     if (namespace) {
-      const several =
-        status.clusters.flatMap(c => c.namespaces).length > 1
-          ? ` ${namespace.name}`
-          : '';
+      const several = status.clusters.flatMap(c => c.namespaces).length > 1;
       return {
-        label: `Enroll${several} in mesh`,
+        label: several
+          ? `${MESH_ACTION_LABELS.enroll}: ${namespace.name}`
+          : MESH_ACTION_LABELS.enroll,
+        namespace,
         intent: {
           action: 'enroll',
           title: `Enroll ${namespace.name} in the mesh`,
@@ -76,6 +83,7 @@ function restartStep(status: EntityMeshStatus): NextStep | undefined {
         )}`;
         return {
           label: `Restart ${count}`,
+          namespace,
           intent: {
             action: 'restart',
             title:

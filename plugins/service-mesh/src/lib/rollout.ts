@@ -62,13 +62,17 @@ function restartedWorkloads(
         : isRestartableKind(w.kind),
     );
   }
-  // An enroll or switch confirmed "and restart the workloads".
+  // An enroll or switch confirmed "and restart the workloads": the result
+  // is the restart's, and the offer names the workloads it restarted.
   const replaced = result.podsToReplace ?? [];
   if (replaced.length === 0) return undefined;
+  const offered = intent.restart?.intent.request.workloads;
   return namespace.workloads.filter(w =>
-    replaced.some(
-      p => p.workload?.kind === w.kind && p.workload.name === w.name,
-    ),
+    offered
+      ? offered.some(o => o.kind === w.kind && o.name === w.name)
+      : replaced.some(
+          p => p.workload?.kind === w.kind && p.workload.name === w.name,
+        ),
   );
 }
 

@@ -145,6 +145,71 @@ describe('ServiceMeshCard next step', () => {
     ).toBeEnabled();
   });
 
+  it('enrolls and restarts in one confirmation, following membership and then the pods', async () => {
+    let state: 'out' | 'member' | 'restarted' = 'out';
+    const { entity, mesh } = serve('legacy-billing', () => {
+      const status = legacyBillingNotInMesh();
+      const namespace = status.clusters[0].namespaces[0];
+      const [billing] = namespace.workloads;
+      if (state !== 'out') {
+        namespace.membership = { member: true, via: 'memberRoll' };
+        namespace.warnings = [];
+        billing.expectedRevision = 'basic';
+        billing.restartNeeded = state === 'member';
+      }
+      if (state === 'restarted') {
+        billing.podsWithSidecar = billing.pods;
+        billing.podsWithoutSidecar = 0;
+        billing.proxies = [{ revision: 'basic', pods: billing.pods }];
+      }
+      return status;
+    });
+    const signals = new TestSignals();
+    await renderWithMesh(<ServiceMeshCard />, { entity, signals });
+    const changed = () =>
+      signals.emit('service-mesh:entity:component:default/legacy-billing', {
+        type: 'status-changed',
+        entityRef: 'component:default/legacy-billing',
+        at: new Date().toISOString(),
+      });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Enroll in mesh' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Enroll legacy-billing in the mesh',
+    });
+    await userEvent.click(
+      await within(dialog).findByRole('checkbox', {
+        name: /^and restart the 1 workload/,
+      }),
+    );
+    await confirmInDialog('Enroll legacy-billing in the mesh');
+    expect(mesh.actions.filter(a => !a.body.dryRun).map(a => a.action)).toEqual(
+      ['enroll', 'restart'],
+    );
+
+    expect(
+      await screen.findByText(
+        'Waiting for legacy-billing to become a member of the mesh…',
+      ),
+    ).toBeInTheDocument();
+    state = 'member';
+    changed();
+    expect(
+      await screen.findByText('Rolling out: 0 of 1 pod on the new proxy…'),
+    ).toBeInTheDocument();
+    state = 'restarted';
+    changed();
+    expect(
+      await screen.findByText('Rolled out: 1 of 1 pod on the new proxy'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('In mesh')).toBeInTheDocument();
+    expect(
+      screen.getByText('1 of 1 workloads with sidecar'),
+    ).toBeInTheDocument();
+  });
+
   it('follows a restart pod by pod on signals until the card says "In mesh"', async () => {
     let moved: [number, number] = [0, 0];
     const { entity } = serve('checkout', () => checkoutRollingOut(moved));

@@ -20,6 +20,7 @@ import {
   useMeshPermissions,
 } from '../../hooks/useMeshPermissions';
 import { useMeshStatus } from '../../hooks/useMeshStatus';
+import { withRestartOffer } from '../../lib/meshActions';
 import { nextStep } from '../../lib/nextStep';
 import { staleClusterText, staleDataText } from '../../lib/dataAge';
 import {
@@ -89,7 +90,17 @@ function NextStepLine(props: {
               variant="contained"
               permission={permission}
               reasonId={REASON_ID}
-              onClick={() => onAction(step.intent)}
+              onClick={() =>
+                onAction(
+                  // Enrolling reaches running pods only when they restart:
+                  // the confirmation offers that restart too.
+                  withRestartOffer(
+                    step.intent,
+                    step.namespace,
+                    permissions.actions.restart,
+                  ),
+                )
+              }
             >
               {step.label}
             </ActionButton>
