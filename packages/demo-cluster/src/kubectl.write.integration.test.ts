@@ -224,24 +224,74 @@ describe('kubectl write commands', () => {
       );
     });
 
-    it('refuses apply --server-side with one clear error, for new and existing objects', async () => {
+    it('applies server-side: creates, updates as its field manager, and reports conflicts', async () => {
       const manifest = join(started.dir, `${ns}-ssa.json`);
-      for (const name of ['settings', 'not-there-yet']) {
-        await fs.writeFile(
+      const write = (name: string, data: Record<string, string>) =>
+        fs.writeFile(
           manifest,
           JSON.stringify({
             apiVersion: 'v1',
             kind: 'ConfigMap',
             metadata: { name, namespace: ns },
-            data: { a: 'b' },
+            data,
           }),
         );
-        const refused = await kubectl('apply', '--server-side', '-f', manifest);
-        expect(refused.code).not.toBe(0);
-        expect(refused.stderr).toContain(
-          'server-side apply is not supported by the demo cluster',
-        );
-      }
+      const configMap = (name: string) => stored('configmaps', name);
+
+      await write('applied', { a: '1', b: '2' });
+      const dryRun = await ok(
+        'apply',
+        '--server-side',
+        '--dry-run=server',
+        '-f',
+        manifest,
+      );
+      expect(dryRun).toContain(
+        'configmap/applied serverside-applied (server dry run)',
+      );
+      expect(configMap('applied')).toBeUndefined();
+      expect(await ok('apply', '--server-side', '-f', manifest)).toContain(
+        'configmap/applied serverside-applied',
+      );
+      expect(configMap('applied')?.data).toEqual({ a: '1', b: '2' });
+      expect(configMap('applied')?.metadata.managedFields).toMatchObject([
+        { manager: 'kubectl', operation: 'Apply' },
+      ]);
+
+      // Dropping b from the configuration removes it; a field set by a
+      // plain write (mode, from `create`) stays.
+      await write('settings', { a: 'b' });
+      await ok('apply', '--server-side', '-f', manifest);
+      expect(configMap('settings')?.data).toMatchObject({
+        mode: 'fast',
+        a: 'b',
+      });
+      await write('applied', { a: '1' });
+      await ok('apply', '--server-side', '-f', manifest);
+      expect(configMap('applied')?.data).toEqual({ a: '1' });
+
+      await write('applied', { a: 'other' });
+      const conflicting = await kubectl(
+        'apply',
+        '--server-side',
+        '--field-manager=other',
+        '-f',
+        manifest,
+      );
+      expect(conflicting.code).not.toBe(0);
+      expect(conflicting.stderr).toContain(
+        'Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.a',
+      );
+      expect(configMap('applied')?.data).toEqual({ a: '1' });
+      await ok(
+        'apply',
+        '--server-side',
+        '--field-manager=other',
+        '--force-conflicts',
+        '-f',
+        manifest,
+      );
+      expect(configMap('applied')?.data).toEqual({ a: 'other' });
     });
 
     it('prints simulated logs that say they are not kept', async () => {

@@ -15,9 +15,10 @@ export const SUPPORTED_PATCH_TYPES: PatchType[] = [
   'application/strategic-merge-patch+json',
 ];
 
+/** In process, apply patches have no field manager: they are served over HTTP only (http/applyHandler.ts). */
 export function serverSideApplyUnsupported(): ApiError {
   return unsupportedMediaType(
-    'server-side apply is not supported by the demo cluster; use client-side `kubectl apply` or another patch type',
+    'server-side apply is served over HTTP only (PATCH with application/apply-patch+yaml and a fieldManager); ClusterApi.patch takes JSON, merge and strategic merge patches',
   );
 }
 

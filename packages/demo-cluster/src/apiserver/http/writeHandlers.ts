@@ -1,33 +1,10 @@
 import { badRequest, methodNotAllowed, successStatus } from '../status';
-import { DeleteOptions, KubeObject, PatchType } from '../types';
-import { serverSideApplyUnsupported } from '../patch';
+import { DeleteOptions, PatchType } from '../types';
+import { serveApply } from './applyHandler';
+import { objectBody } from './objectBody';
 import { objectAnswer } from './readHandlers';
 import { ResourceCall } from './resourceCall';
 import { Answer, jsonAnswer, parseBody } from './transport';
-
-/** Checks a create/update body against the URL it was sent to. */
-function objectBody(body: unknown, call: ResourceCall): KubeObject {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest('the request body must be a JSON object');
-  }
-  const object = body as KubeObject;
-  object.metadata = object.metadata ?? {};
-  const { resource, namespace } = call;
-  if (resource.namespaced && namespace) {
-    if (object.metadata.namespace && object.metadata.namespace !== namespace) {
-      throw badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
-    object.metadata.namespace = namespace;
-  }
-  if (object.kind && object.kind !== resource.kind) {
-    throw badRequest(
-      `the kind of the provided object (${object.kind}) does not match the resource (${resource.kind})`,
-    );
-  }
-  return object;
-}
 
 export async function serveCreate(call: ResourceCall): Promise<Answer> {
   const body = objectBody(await call.body(), call);
@@ -63,9 +40,8 @@ export async function servePatch(call: ResourceCall): Promise<Answer> {
     .split(';')[0]
     .trim();
   if (contentType === 'application/apply-patch+yaml') {
-    // Refused before the lookup, so a new object gets the same answer as an
-    // existing one rather than a NotFound.
-    throw serverSideApplyUnsupported();
+    // Before the lookup: an apply creates what does not exist.
+    return serveApply(call);
   }
   const patch = parseBody(await call.rawBody(), 'json');
   const patched = call.store.patch(
