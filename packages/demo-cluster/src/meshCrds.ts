@@ -464,6 +464,23 @@ export function installMeshCrds(
   }
 }
 
+/**
+ * OSSM 1.x's maistra.io CRDs: the ServiceMeshControlPlane served as `v1`
+ * only (v2 came with OSSM 2.0), the member roll and member as in OSSM 2.
+ */
+export function installOssm1Crds(api: ClusterApi): void {
+  for (const kind of meshKinds.filter(k => k.group === 'maistra.io')) {
+    const crd = crdOf(
+      kind.kind === 'ServiceMeshControlPlane'
+        ? { ...kind, versions: ['v1'] }
+        : kind,
+    );
+    if (!api.get(CRDS, undefined, crd.metadata.name!)) {
+      api.create(CRDS, crd);
+    }
+  }
+}
+
 /** CRD filter by API group, for scenarios that install only one flavour. */
 export function crdsOfGroups(...groups: string[]) {
   return (crd: KubeObject) =>

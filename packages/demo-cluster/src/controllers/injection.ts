@@ -199,7 +199,8 @@ export function startInjectionController(
     const layout =
       serviceName === LEGACY_INJECTOR_SERVICE ? 'legacy' : 'istiod';
     const proxyImage =
-      (layout === 'legacy' && templateImage(config.template, 'proxyv2')) ||
+      (layout === 'legacy' &&
+        templateImage(config.template, 'proxyv2(?:-rhel\\d)?')) ||
       (image.includes('/')
         ? image
         : `${hub}/${image}:${values.global?.tag ?? 'latest'}`);
@@ -214,7 +215,10 @@ export function startInjectionController(
       layout,
       ...(layout === 'legacy'
         ? {
-            proxyInitImage: templateImage(config.template, 'proxy[_-]init'),
+            proxyInitImage: templateImage(
+              config.template,
+              'proxy[_-]init(?:-rhel\\d)?',
+            ),
             discoveryAddress: `istio-pilot.${namespace}:15007`,
           }
         : {}),

@@ -2,6 +2,7 @@ import { Scenario } from './apps';
 import { istio10Scenario } from './istio10';
 import { istioRevisionsScenario } from './istioRevisions';
 import { maistra09Scenario } from './maistra09';
+import { ossm1Scenario } from './ossm1';
 import { ossm2Scenario } from './ossm2';
 import { sailScenario } from './sail';
 import { scaleScenario } from './scale';
@@ -19,6 +20,8 @@ export const scenarios: Record<string, Scenario> = {
   sail: sailScenario,
   'istio-1.0': istio10Scenario,
   'maistra-0.9': maistra09Scenario,
+  // Not started by `npm start`: run it with `yarn demo-cluster --scenario ossm1`.
+  ossm1: ossm1Scenario,
   scale: scaleScenario,
 };
 

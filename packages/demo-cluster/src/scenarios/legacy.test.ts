@@ -10,7 +10,7 @@ import {
   ROUTES,
   isPodReady,
 } from '../controllers/common';
-import { INSTALLATIONS } from '../meshCrds';
+import { INSTALLATIONS, SERVICE_MESH_CONTROL_PLANES } from '../meshCrds';
 import { waitFor } from '../waitFor';
 import { restartDeployments } from './apps';
 import {
@@ -329,5 +329,60 @@ describe('scenario maistra-0.9', () => {
         'ReplicaSet',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('scenario ossm1', () => {
+  const store = useScenario('ossm1');
+
+  it('serves the SMCP as maistra.io/v1 only and lays it out before istiod, Ready', () => {
+    const crd = store.get(
+      { group: 'apiextensions.k8s.io', plural: 'customresourcedefinitions' },
+      undefined,
+      'servicemeshcontrolplanes.maistra.io',
+    )!;
+    expect(
+      (crd.spec as { versions: Array<{ name: string }> }).versions.map(
+        v => v.name,
+      ),
+    ).toEqual(['v1']);
+    const smcp = store.get(
+      SERVICE_MESH_CONTROL_PLANES,
+      'istio-system',
+      'basic-install',
+    )!;
+    expect(conditionOf(smcp, 'Ready')?.status).toBe('True');
+    expect(smcp.status).toMatchObject({
+      annotations: { readyComponentCount: '7/7' },
+    });
+    expect(
+      store.get(DEPLOYMENTS, 'istio-system', 'istio-pilot')?.metadata
+        .ownerReferences?.[0],
+    ).toMatchObject({ kind: 'ServiceMeshControlPlane', name: 'basic-install' });
+    const webhook = store.get(
+      MUTATING_WEBHOOKS,
+      undefined,
+      'istio-sidecar-injector-istio-system',
+    )!;
+    expect(webhook.webhooks).toEqual([
+      expect.objectContaining({
+        failurePolicy: 'Fail',
+        namespaceSelector: {
+          matchLabels: { 'maistra.io/member-of': 'istio-system' },
+        },
+      }),
+    ]);
+  });
+
+  it('injects the opted-in pods of members only', () => {
+    expect(new Set(podsIn(store, 'bookinfo').map(proxyImage))).toEqual(
+      new Set([
+        'registry.redhat.io/openshift-service-mesh/proxyv2-rhel8:1.1.18',
+      ]),
+    );
+    expect(podsIn(store, 'shop').map(proxyImage)).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 });

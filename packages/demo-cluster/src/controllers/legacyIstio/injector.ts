@@ -104,7 +104,7 @@ export function applyLegacyInjectorWebhook(
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
       metadata: {
-        name: LEGACY_INJECTOR,
+        name: cp.webhookName ?? LEGACY_INJECTOR,
         labels: { ...labels, app: 'istio-sidecar-injector' },
         ...(cp.ownerReferences ? { ownerReferences: cp.ownerReferences } : {}),
       },

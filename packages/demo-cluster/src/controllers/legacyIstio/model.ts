@@ -15,9 +15,14 @@ export interface LegacyControlPlane {
   hub: string;
   /**
    * Image names: upstream 1.0 says `sidecar_injector`/`proxy_init`, Maistra
-   * `sidecar-injector`/`proxy-init`.
+   * `sidecar-injector`/`proxy-init`, OSSM 1.x the same with `-rhel8`.
    */
-  imageStyle: 'istio' | 'maistra';
+  imageStyle: 'istio' | 'maistra' | 'ossm1';
+  /**
+   * The webhook configuration's name: `istio-sidecar-injector`, or
+   * `istio-sidecar-injector-<namespace>` for OSSM 1.x's multitenant meshes.
+   */
+  webhookName?: string;
   /** The injector webhook's `failurePolicy`. */
   failurePolicy: 'Fail' | 'Ignore';
   /** Which namespaces the webhook selects. */
@@ -100,7 +105,7 @@ export const LEGACY_COMPONENTS: LegacyComponent[] = [
     istio: 'sidecar-injector',
     app: 'sidecarInjectorWebhook',
     image: style =>
-      style === 'maistra' ? 'sidecar-injector' : 'sidecar_injector',
+      style === 'istio' ? 'sidecar_injector' : 'sidecar-injector',
     container: 'sidecar-injector-webhook',
     ports: [{ name: 'https-inject', port: 443 }],
   },
@@ -144,7 +149,8 @@ export const LEGACY_COMPONENTS: LegacyComponent[] = [
 export const LEGACY_INJECTOR = 'istio-sidecar-injector';
 
 export function legacyImage(cp: LegacyControlPlane, name: string): string {
-  return `${cp.hub}/${name}:${cp.version}`;
+  const suffix = cp.imageStyle === 'ossm1' ? '-rhel8' : '';
+  return `${cp.hub}/${name}${suffix}:${cp.version}`;
 }
 
 export function legacyProxyImage(cp: LegacyControlPlane): string {
@@ -154,6 +160,6 @@ export function legacyProxyImage(cp: LegacyControlPlane): string {
 export function legacyProxyInitImage(cp: LegacyControlPlane): string {
   return legacyImage(
     cp,
-    cp.imageStyle === 'maistra' ? 'proxy-init' : 'proxy_init',
+    cp.imageStyle === 'istio' ? 'proxy_init' : 'proxy-init',
   );
 }

@@ -246,24 +246,7 @@ export function controlPlaneController(ctx: Ossm2Context) {
           message: 'Successfully installed all mesh components',
         }),
         condition(previous.conditions, reconciled),
-        condition(
-          previous.conditions,
-          unready.length === 0
-            ? {
-                type: 'Ready',
-                status: 'True',
-                reason: 'ComponentsReady',
-                message: 'All component deployments are Available',
-              }
-            : {
-                type: 'Ready',
-                status: 'False',
-                reason: 'ComponentsNotReady',
-                message: `Some components are not fully available: ${unready.join(
-                  ', ',
-                )}`,
-              },
-        ),
+        condition(previous.conditions, componentsReadyCondition(unready)),
       ],
       readiness: {
         components: { pending: [], ready, unready },
@@ -273,6 +256,27 @@ export function controlPlaneController(ctx: Ossm2Context) {
         : { ...spec, version: spec.version ?? 'v2.5' },
     });
   };
+}
+
+/** The SMCP's Ready condition, from the components not yet available. */
+export function componentsReadyCondition(
+  unready: string[],
+): Omit<Condition, 'lastTransitionTime'> {
+  return unready.length === 0
+    ? {
+        type: 'Ready',
+        status: 'True',
+        reason: 'ComponentsReady',
+        message: 'All component deployments are Available',
+      }
+    : {
+        type: 'Ready',
+        status: 'False',
+        reason: 'ComponentsNotReady',
+        message: `Some components are not fully available: ${unready.join(
+          ', ',
+        )}`,
+      };
 }
 
 /**

@@ -21,8 +21,9 @@ import {
   Ossm2ControllerOptions,
 } from './model';
 
-export type { Ossm2ControllerOptions } from './model';
-export { cniAttachmentName } from './model';
+export type { Ossm2ControllerOptions, Ossm2Context } from './model';
+export { CHART_VERSIONS, OWNER_NAME_LABEL, cniAttachmentName } from './model';
+export { componentsReadyCondition } from './controlPlane';
 
 /**
  * The OpenShift Service Mesh 2 (Maistra) operator, simulated:
@@ -48,7 +49,9 @@ export function startOssm2Controller(
     memberships: new Map(),
   };
   const { rolls, memberships } = ctx;
-  const reconcileControlPlane = controlPlaneController(ctx);
+  const reconcileControlPlane = (
+    options.controlPlaneController ?? controlPlaneController
+  )(ctx);
   const reconcileMemberRoll = memberRollController(ctx);
   const reconcileMember = memberController(ctx);
   Object.assign(reconcilers, {

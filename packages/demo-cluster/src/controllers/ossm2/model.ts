@@ -9,6 +9,9 @@ export const OPERATOR = 'maistra-istio-operator';
 
 /** Chart (and image) versions the simulated operator installs per `spec.version`. */
 export const CHART_VERSIONS: Record<string, string> = {
+  // OSSM 1.x, whose control planes the `ossm1` scenario lays out (legacyIstio/ossm1.ts).
+  'v1.0': '1.0.11',
+  'v1.1': '1.1.18',
   'v2.3': '2.3.11',
   'v2.4': '2.4.13',
   'v2.5': '2.5.2',
@@ -38,6 +41,14 @@ export interface MemberSpec {
 export interface Ossm2ControllerOptions {
   /** Route domain of the simulated OpenShift cluster. */
   domain?: string;
+  /**
+   * The SMCP reconciler; the default lays out istiod (OSSM 2). OSSM 1.x
+   * passes its own (`legacyIstio/ossm1.ts`), keeping the member roll and
+   * member reconcilers.
+   */
+  controlPlaneController?: (
+    ctx: Ossm2Context,
+  ) => (namespace: string, name: string) => void;
 }
 
 /** What the operator's reconcilers share. */
