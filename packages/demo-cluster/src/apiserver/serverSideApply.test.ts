@@ -5,7 +5,10 @@ import { KubeObject } from './types';
 const DEPLOYMENTS = builtinResources.find(r => r.plural === 'deployments')!;
 const NOW = '2026-01-01T00:00:00Z';
 
-const config = (spec: Record<string, unknown>, labels = { app: 'web' }) => ({
+const config = (
+  spec: Record<string, unknown>,
+  labels: Record<string, string> = { app: 'web' },
+) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', namespace: 'shop', labels },

@@ -14,7 +14,9 @@ import { ApiError, KubeObject, ResourceType } from './types';
 
 type Json = Record<string, unknown>;
 /** A FieldsV1 set: `f:<field>` and `k:<key>` children, `.` for the item itself. */
-export type FieldSet = Record<string, FieldSet>;
+export interface FieldSet {
+  [key: string]: FieldSet;
+}
 
 export interface ManagedFieldsEntry {
   manager: string;

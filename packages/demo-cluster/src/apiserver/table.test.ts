@@ -11,7 +11,12 @@ const typeOf = (group: string, plural: string): ResourceType =>
 function table(resource: ResourceType, object: Partial<KubeObject>) {
   const result = toTable(
     resource,
-    [{ metadata: { name: 'x', creationTimestamp: CREATED }, ...object }],
+    [
+      {
+        ...object,
+        metadata: { name: 'x', creationTimestamp: CREATED },
+      } as KubeObject,
+    ],
     { tableVersion: 'v1', now: NOW },
   );
   const columns = result.columnDefinitions!;
