@@ -19,6 +19,7 @@ import {
   proxyImage,
   relabel,
   useScenario,
+  validateMeshObjects,
 } from './__testUtils__/clusterChecks';
 
 const podTemplateAnnotate = (
@@ -372,6 +373,16 @@ describe('scenario ossm1', () => {
         },
       }),
     ]);
+  });
+
+  it('writes the SMCP and member roll valid against the real maistra.io/v1 schemas', () => {
+    const kinds = validateMeshObjects(store).map(o => o.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'ServiceMeshControlPlane',
+        'ServiceMeshMemberRoll',
+      ]),
+    );
   });
 
   it('injects the opted-in pods of members only', () => {
