@@ -1,4 +1,5 @@
 import { ClusterStore } from '../apiserver/ClusterStore';
+import { Faults } from '../apiserver/faults';
 import { KubeObject } from '../apiserver/types';
 import {
   CONFIG_MAPS,
@@ -395,5 +396,66 @@ describe('scenario ossm1', () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe('scenario istio-1.0, injector down through the fault API', () => {
+  const faults = new Faults();
+  const store = useScenario('istio-1.0', { faults });
+  const refusals = () =>
+    failedCreates(store.list(EVENTS, { namespace: 'bookinfo' }), 'ReplicaSet');
+  const rolledOutAgain = () =>
+    waitFor(
+      () =>
+        store
+          .list(DEPLOYMENTS, { namespace: 'bookinfo' })
+          .every(
+            d =>
+              (d.status as { updatedReplicas?: number }).updatedReplicas ===
+                1 && (d.status as { replicas?: number }).replicas === 1,
+          ),
+      { timeoutMs: 20_000 },
+    );
+
+  it('refuses pods while the injector is unreachable (POST /injector, revision default)', async () => {
+    faults.setInjectorUnreachable('default', true);
+    restartDeployments(store, 'bookinfo');
+    await waitFor(() => refusals().length > 0);
+    expect(refusals()[0].message).toContain('connect: connection refused');
+    faults.setInjectorUnreachable('default', false);
+    await rolledOutAgain();
+    expect(new Set(podsIn(store, 'bookinfo').map(proxyImage))).toEqual(
+      new Set(['docker.io/istio/proxyv2:1.0.6']),
+    );
+  });
+
+  it('refuses pods while a broken injector pod is not Ready (POST /workloads, then its pod deleted)', async () => {
+    const before = refusals().length;
+    faults.breakWorkload({
+      namespace: 'istio-system',
+      name: 'istio-sidecar-injector',
+      mode: 'unready',
+    });
+    for (const pod of podsIn(store, 'istio-system', 'istio=sidecar-injector')) {
+      store.delete(
+        { group: '', plural: 'pods' },
+        'istio-system',
+        pod.metadata.name!,
+      );
+    }
+    await waitFor(() => {
+      const pods = podsIn(store, 'istio-system', 'istio=sidecar-injector');
+      return pods.length === 1 && !isPodReady(pods[0]) && !!pods[0].status;
+    });
+    restartDeployments(store, 'bookinfo');
+    await waitFor(() => refusals().length > before);
+    faults.healWorkload({
+      namespace: 'istio-system',
+      name: 'istio-sidecar-injector',
+    });
+    await rolledOutAgain();
+    expect(
+      podsIn(store, 'istio-system', 'istio=sidecar-injector').every(isPodReady),
+    ).toBe(true);
   });
 });
