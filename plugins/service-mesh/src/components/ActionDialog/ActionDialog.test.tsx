@@ -471,6 +471,39 @@ describe('ActionDialog', () => {
       );
     });
 
+    it('shows why the restart cannot be made, and lets the change go alone', async () => {
+      renderDialog(withRestart(), (action, body) =>
+        action === 'restart'
+          ? {
+              status: 503,
+              json: {
+                error: {
+                  name: 'ServiceUnavailableError',
+                  message: 'Cluster demo-istio-revisions: its data is stale',
+                },
+                response: { statusCode: 503 },
+              },
+            }
+          : applied(switchRevisionPlan, body.dryRun),
+      );
+      const dialog = await screen.findByRole('dialog');
+      const box = await restartBox();
+      await userEvent.click(box);
+
+      expect(
+        await within(dialog).findByText(/its data is stale/),
+      ).toBeInTheDocument();
+      expect(
+        within(dialog).getByRole('button', { name: 'Confirm' }),
+      ).toBeDisabled();
+      await userEvent.click(box);
+      await waitFor(() =>
+        expect(
+          within(dialog).getByRole('button', { name: 'Confirm' }),
+        ).toBeEnabled(),
+      );
+    });
+
     it('does not restart unless asked', async () => {
       const { mesh } = renderDialog(withRestart(), (_a, body) =>
         applied(switchRevisionPlan, body.dryRun),

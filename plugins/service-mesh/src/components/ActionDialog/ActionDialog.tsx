@@ -36,6 +36,8 @@ type Phase =
 interface Plans {
   change: AnyActionResponse;
   restart?: AnyActionResponse;
+  /** Why the restart cannot be made; the change alone still can. */
+  restartRefused?: Error;
 }
 
 const TITLE_ID = 'service-mesh-action-dialog-title';
@@ -116,13 +118,19 @@ export function ActionDialog(props: ActionDialogProps) {
     const options = { dryRun: true, force, idempotencyKey };
     Promise.all([
       runIntent(api, ref, intent, options),
-      restartIntent && runIntent(api, ref, restartIntent, options),
+      restartIntent &&
+        runIntent(api, ref, restartIntent, options).catch(
+          (error: Error) => error,
+        ),
     ]).then(
       ([change, restart]) =>
         current &&
         setPhase({
           kind: 'review',
-          plan: { change, restart: restart || undefined },
+          plan:
+            restart instanceof Error
+              ? { change, restartRefused: restart }
+              : { change, restart: restart || undefined },
         }),
       error => current && setPhase({ kind: 'refused', error }),
     );
@@ -176,6 +184,7 @@ export function ActionDialog(props: ActionDialogProps) {
     plan !== undefined &&
     plan.change.change.operations.length === 0 &&
     (plan.restart?.change.operations.length ?? 0) === 0;
+  const restartBlocked = Boolean(restartIntent && plan?.restartRefused);
   const restartDenied =
     offer && !offer.permission.loading && !offer.permission.allowed;
   const restartLabelId = `${TITLE_ID}-restart`;
@@ -233,6 +242,14 @@ export function ActionDialog(props: ActionDialogProps) {
                 </Typography>
               )
             )}
+          </Box>
+        )}
+        {plan?.restartRefused && (
+          <Box mt={1}>
+            <ErrorAlert
+              title="The restart cannot be made; clear the box to make the change alone"
+              error={plan.restartRefused}
+            />
           </Box>
         )}
         {plan?.restart && (
@@ -295,7 +312,12 @@ export function ActionDialog(props: ActionDialogProps) {
             <Button
               color="primary"
               variant="contained"
-              disabled={!plan || nothingToDo || phase.kind === 'applying'}
+              disabled={
+                !plan ||
+                nothingToDo ||
+                restartBlocked ||
+                phase.kind === 'applying'
+              }
               onClick={() => plan && apply(plan)}
             >
               {force ? 'Confirm with force' : 'Confirm'}
