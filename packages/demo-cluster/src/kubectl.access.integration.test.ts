@@ -92,6 +92,20 @@ describe('kubectl access, explain and tables', () => {
         expect(await canI(editor, 'list namespaces')).toBe('no (1)');
       });
 
+      it('answers for another user when the admin impersonates it (--as)', async () => {
+        const admin = `demo-ossm2`;
+        expect(await canI(admin, 'list pods -n bookinfo --as viewer')).toBe(
+          'yes (0)',
+        );
+        expect(await canI(admin, 'delete pods -n bookinfo --as viewer')).toBe(
+          'no (1)',
+        );
+        const refused = await as('viewer', 'get', 'pods', '--as', 'demo-admin');
+        expect(refused.stderr).toContain(
+          'users "demo-admin" is forbidden: User "viewer" cannot impersonate resource "users" in API group "" at the cluster scope',
+        );
+      });
+
       it('lists the rules of a namespace (auth can-i --list)', async () => {
         const result = await as(
           'bookinfo-editor',

@@ -1,6 +1,7 @@
 import {
   DemoUser,
   forbidden,
+  impersonated,
   isAllowed,
   isPathAllowed,
   READ_ONLY_RULES,
@@ -149,5 +150,54 @@ describe('forbidden', () => {
       'namespaces is forbidden: User "viewer" cannot create resource "namespaces" in API group "" at the cluster scope',
     );
     expect(error.details).toEqual({ kind: 'namespaces' });
+  });
+});
+
+describe('impersonated', () => {
+  const known = [admin, viewer, editor];
+
+  it('acts as the named user, with its rules, when an admin impersonates', () => {
+    expect(impersonated(admin, { user: 'viewer', groups: [] }, known)).toEqual({
+      token: '',
+      username: 'viewer',
+      groups: [],
+      rules: READ_ONLY_RULES,
+    });
+    expect(
+      impersonated(admin, { user: 'demo-admin', groups: [] }, known).rules,
+    ).toBeUndefined();
+  });
+
+  it('gives an unknown user no rights, unless it is put in system:masters', () => {
+    const nobody = impersonated(
+      admin,
+      { user: 'system:serviceaccount:shop:ci', groups: [] },
+      known,
+    );
+    expect(
+      isAllowed(nobody, { verb: 'get', group: '', resource: 'pods' }),
+    ).toBe(false);
+    const master = impersonated(
+      admin,
+      { user: 'ops', groups: ['system:masters'] },
+      known,
+    );
+    expect(master.rules).toBeUndefined();
+  });
+
+  it('refuses impersonation to a user with rules, with the apiserver’s 403', () => {
+    expect(() =>
+      impersonated(viewer, { user: 'demo-admin', groups: [] }, known),
+    ).toThrow(
+      expect.objectContaining({
+        code: 403,
+        message:
+          'users "demo-admin" is forbidden: User "viewer" cannot impersonate resource "users" in API group "" at the cluster scope',
+      }),
+    );
+  });
+
+  it('leaves a request without the headers as it is', () => {
+    expect(impersonated(viewer, { groups: [] }, known)).toBe(viewer);
   });
 });

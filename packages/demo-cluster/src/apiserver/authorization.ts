@@ -163,3 +163,46 @@ export function groupsOf(user: DemoUser): string[] {
   const groups = user.groups ?? (user.rules ? [] : ['system:masters']);
   return [...new Set([...groups, 'system:authenticated'])];
 }
+
+/**
+ * The user a request acts as: the authenticated one, or the one its
+ * `Impersonate-User` / `Impersonate-Group` headers name, when the
+ * authenticated user may impersonate (only users without rules may). A
+ * known username takes that user's rules; an unknown one has no rights,
+ * unless it is put in `system:masters`.
+ */
+export function impersonated(
+  user: DemoUser,
+  headers: { user?: string; groups: string[] },
+  known: Iterable<DemoUser>,
+): DemoUser {
+  if (!headers.user) {
+    if (headers.groups.length > 0) {
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: requested [{Group  ' +
+          `${headers.groups[0]}  authentication.k8s.io/v1  }] without impersonating a user`,
+      );
+    }
+    return user;
+  }
+  if (user.rules) {
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `users "${headers.user}" is forbidden: User "${user.username}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+      { name: headers.user, kind: 'users' },
+    );
+  }
+  const target = [...known].find(u => u.username === headers.user);
+  const groups = headers.groups.length ? headers.groups : target?.groups;
+  const everything =
+    groups?.includes('system:masters') || (target && !target.rules);
+  return {
+    token: '',
+    username: headers.user,
+    groups: groups ?? [],
+    rules: everything ? undefined : target?.rules ?? [],
+  };
+}

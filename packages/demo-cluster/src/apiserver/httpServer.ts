@@ -5,6 +5,7 @@ import {
   DemoUser,
   forbidden,
   forbiddenPath,
+  impersonated,
   isAllowed,
   isPathAllowed,
 } from './authorization';
@@ -52,6 +53,19 @@ export interface KubeApiServerOptions {
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez']);
 const FAULTS_PREFIX = '/demo-cluster/faults';
+
+/** `Impersonate-User` and `Impersonate-Group` (repeatable), as kubectl --as/--as-group send them. */
+function impersonationHeaders(req: IncomingMessage) {
+  const group = req.headers['impersonate-group'];
+  const user = req.headers['impersonate-user'];
+  return {
+    user: Array.isArray(user) ? user[0] : user,
+    groups: (Array.isArray(group) ? group : [group ?? ''])
+      .flatMap(g => g.split(','))
+      .map(g => g.trim())
+      .filter(Boolean),
+  };
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
@@ -198,7 +212,11 @@ export class KubeApiServer {
       );
       return;
     }
-    const user = this.#authenticate(req);
+    const user = impersonated(
+      this.#authenticate(req),
+      impersonationHeaders(req),
+      this.#users.values(),
+    );
     const method = (req.method ?? 'GET').toLowerCase();
 
     if (path.startsWith(FAULTS_PREFIX) && this.#options.faultsApi) {
