@@ -2,10 +2,12 @@ import { RealSchemaValidator } from '../../__testUtils__/crdSchemas';
 import { ClusterStore } from '../../apiserver/ClusterStore';
 import { KubeObject } from '../../apiserver/types';
 import {
+  DEPLOYMENTS,
   MUTATING_WEBHOOKS,
   NAMESPACES,
   PODS,
   ensureNamespace,
+  isPodReady,
 } from '../../controllers/common';
 import { waitFor } from '../../waitFor';
 import { ScenarioOptions, restartDeployments, rolledOut } from '../apps';
@@ -162,3 +164,44 @@ export function moveTag(store: ClusterStore, tag: string, revision: string) {
     ],
   );
 }
+
+/** The Deployment with annotations added to its pod template (the opt-in). */
+export const podTemplateAnnotate = (
+  deployment: KubeObject,
+  annotations: Record<string, string>,
+): KubeObject => {
+  const spec = structuredClone(deployment.spec) as {
+    template: { metadata?: { annotations?: Record<string, string> } };
+  };
+  spec.template.metadata = {
+    ...spec.template.metadata,
+    annotations: { ...spec.template.metadata?.annotations, ...annotations },
+  };
+  return { ...deployment, spec };
+};
+
+/** `kubectl scale deploy istio-sidecar-injector -n istio-system --replicas=N`, until it is so. */
+export async function scaleInjector(store: ClusterStore, replicas: number) {
+  const injector = store.get(
+    DEPLOYMENTS,
+    'istio-system',
+    'istio-sidecar-injector',
+  )!;
+  store.update(DEPLOYMENTS, {
+    ...injector,
+    spec: { ...(injector.spec as object), replicas },
+  });
+  await waitFor(
+    () =>
+      podsIn(store, 'istio-system', 'istio=sidecar-injector').filter(isPodReady)
+        .length === replicas,
+  );
+}
+
+/** The FailedCreate events on objects of a kind. */
+export const failedCreates = (events: KubeObject[], kind: string) =>
+  events.filter(
+    e =>
+      e.reason === 'FailedCreate' &&
+      (e.involvedObject as { kind: string }).kind === kind,
+  );
