@@ -8,7 +8,7 @@ import {
   isPodReady,
 } from '../controllers/common';
 import { waitFor } from '../waitFor';
-import { restartDeployments } from './apps';
+import { restartDeployments, rolledOut } from './apps';
 import {
   failedCreates,
   podsIn,
@@ -120,17 +120,7 @@ describe('scenario istio-1.0', () => {
     ).toEqual([]);
 
     await scaleInjector(store, 1);
-    await waitFor(
-      () =>
-        store
-          .list(DEPLOYMENTS, { namespace: 'bookinfo' })
-          .every(
-            d =>
-              (d.status as { updatedReplicas?: number }).updatedReplicas ===
-                1 && (d.status as { replicas?: number }).replicas === 1,
-          ),
-      { timeoutMs: 20_000 },
-    );
+    await rolledOut(store, ['bookinfo']);
   });
 
   it('stops injecting silently once the webhook configuration is deleted', async () => {
@@ -155,18 +145,7 @@ describe('scenario istio-1.0, injector down through the fault API', () => {
   const store = useScenario('istio-1.0', { faults });
   const refusals = () =>
     failedCreates(store.list(EVENTS, { namespace: 'bookinfo' }), 'ReplicaSet');
-  const rolledOutAgain = () =>
-    waitFor(
-      () =>
-        store
-          .list(DEPLOYMENTS, { namespace: 'bookinfo' })
-          .every(
-            d =>
-              (d.status as { updatedReplicas?: number }).updatedReplicas ===
-                1 && (d.status as { replicas?: number }).replicas === 1,
-          ),
-      { timeoutMs: 20_000 },
-    );
+  const rolledOutAgain = () => rolledOut(store, ['bookinfo']);
 
   it('refuses pods while the injector is unreachable (POST /injector, revision default)', async () => {
     faults.setInjectorUnreachable('default', true);
