@@ -60,8 +60,8 @@ function succeededStatus(pod: KubeObject) {
  * The Job controller, for Jobs of one completion: one pod from the template
  * (a refusal by admission is a FailedCreate event, retried with backoff);
  * once the kubelet runs it, its containers complete and the Job is
- * Complete. Jobs with `backoffLimit` or parallelism beyond one are not
- * simulated.
+ * Complete. Parallelism, several completions and retries of failed pods
+ * (`backoffLimit`) are not simulated.
  */
 export function jobController(ctx: WorkloadsContext) {
   const { api, informer, pods } = ctx;
