@@ -11,7 +11,7 @@ import { DefaultServiceMeshService } from './DefaultServiceMeshService';
 
 /*
  * The control planes from before istiod, against the demo cluster's
- * `istio-1.0` and `maistra-0.9` scenarios: status, every action dry-run
+ * `istio-1.0`, `maistra-0.9` and `ossm1` scenarios: status, every action dry-run
  * and real, the dead-injector guard, and the missing-webhook warning.
  */
 
@@ -19,6 +19,8 @@ jest.setTimeout(120_000);
 
 const ISTIO = 'demo-istio-1.0';
 const MAISTRA = 'demo-maistra-0.9';
+const OSSM1 = 'demo-ossm1';
+const SMMR = { group: 'maistra.io', plural: 'servicemeshmemberrolls' };
 const NAMESPACES = { group: '', plural: 'namespaces' };
 const DEPLOYMENTS = { group: 'apps', plural: 'deployments' };
 const WEBHOOKS = {
@@ -55,7 +57,7 @@ function scaleInjector(cluster: string, replicas: number) {
 }
 
 beforeAll(async () => {
-  demo = await startDemoClusters(['istio-1.0', 'maistra-0.9']);
+  demo = await startDemoClusters(['istio-1.0', 'maistra-0.9', 'ossm1']);
   service = new DefaultServiceMeshService({
     clusters: demo.registry,
     logger: mockServices.logger.mock(),
@@ -106,6 +108,32 @@ describe('status of the layouts before istiod', () => {
     expect(batch.workloads[0].podsWithSidecar).toBe(0);
   });
 });
+
+describe('status of OSSM 1', () => {
+  it('reports the v1 control plane, its member roll and the 1.1 proxies', async () => {
+    const bookinfo = await namespaceStatus('bookinfo-ossm1', OSSM1);
+    expect(bookinfo.controlPlane).toMatchObject({
+      flavour: 'ossm1',
+      name: 'basic-install',
+      revisions: [{ name: 'default', version: '1.1.18', ready: true }],
+    });
+    expect(bookinfo.membership).toMatchObject({
+      member: true,
+      via: 'memberRoll',
+    });
+    expect(bookinfo.injection.perWorkload).toBe(true);
+    expect(bookinfo.workloads.every(w => w.podsWithoutSidecar === 0)).toBe(
+      true,
+    );
+    const shop = await namespaceStatus('shop-ossm1', OSSM1);
+    expect(shop.membership.member).toBe(false);
+    expect(shop.warnings.map(w => w.code)).toContain('IST0102');
+  });
+});
+
+const members = () =>
+  (demo.clusters[OSSM1].api.get(SMMR, 'istio-system', 'default') as any).spec
+    .members;
 
 interface ActionCase {
   cluster: string;
@@ -212,6 +240,52 @@ const cases: ActionCase[] = [
           m => m.annotations?.['sidecar.istio.io/inject'],
         ),
       ).toEqual([undefined]),
+  },
+  {
+    cluster: OSSM1,
+    entity: 'shop-ossm1',
+    namespace: 'shop',
+    action: 'enroll',
+    check: () => {
+      expect(members()).toContain('shop');
+      expect(
+        templates(OSSM1, 'shop').map(
+          m => m.annotations?.['sidecar.istio.io/inject'],
+        ),
+      ).toEqual(['true']);
+    },
+  },
+  {
+    cluster: OSSM1,
+    entity: 'shop-ossm1',
+    namespace: 'shop',
+    action: 'restart',
+    check: () =>
+      expect(
+        templates(OSSM1, 'shop').every(
+          m => m.annotations?.['kubectl.kubernetes.io/restartedAt'],
+        ),
+      ).toBe(true),
+  },
+  {
+    cluster: OSSM1,
+    entity: 'shop-ossm1',
+    namespace: 'shop',
+    action: 'setInjection',
+    body: { injection: 'disabled' },
+    check: () =>
+      expect(
+        templates(OSSM1, 'shop').map(
+          m => m.annotations?.['sidecar.istio.io/inject'],
+        ),
+      ).toEqual(['false']),
+  },
+  {
+    cluster: OSSM1,
+    entity: 'shop-ossm1',
+    namespace: 'shop',
+    action: 'unenroll',
+    check: () => expect(members()).not.toContain('shop'),
   },
 ];
 
