@@ -228,7 +228,7 @@ describe.each(CASES)('kubectl against the $name scenario', scenario => {
         return out.trim() && out;
       }, 'a FailedCreate event');
       expect(events).toMatch(
-        /^ReplicaSet\tError creating: Internal error occurred: failed calling admission webhook "sidecar-injector\.istio\.io": Post https:\/\/istio-sidecar-injector\.istio-system\.svc:443\/inject: dial tcp [\d.]+:443: connect: connection refused$/m,
+        /^ReplicaSet\tError creating: Internal error occurred: failed calling admission webhook "sidecar-injector\.istio\.io": Post https:\/\/istio-sidecar-injector\.istio-system\.svc:443\/inject\?timeout=30s: dial tcp [\d.]+:443: connect: connection refused$/m,
       );
 
       await ok(

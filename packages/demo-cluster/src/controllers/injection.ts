@@ -28,8 +28,7 @@ export interface InjectionControllerOptions {
    * The API server's wording of a failed webhook call. `current`:
    * `failed calling webhook "…": failed to call webhook: Post "…?timeout=10s": …`.
    * `kubernetes-1.11` (OpenShift 3.11, and the clusters Istio 1.0 ran on):
-   * `failed calling admission webhook "…": Post https://…: …`, before
-   * webhooks had timeouts.
+   * `failed calling admission webhook "…": Post https://…?timeout=30s: …`.
    */
   webhookErrors?: 'current' | 'kubernetes-1.11';
 }
@@ -140,8 +139,9 @@ export function startInjectionController(
       ref.path ?? '/inject'
     }`;
     const legacyErrors = options.webhookErrors === 'kubernetes-1.11';
+    // Before 1.14 the URL was not quoted; the client's timeout was 30 s.
     const post = legacyErrors
-      ? `Post ${base}`
+      ? `Post ${base}?timeout=30s`
       : `failed to call webhook: Post "${base}?timeout=10s"`;
     const service = api.get(SERVICES, ref.namespace, ref.name);
     if (!service) {

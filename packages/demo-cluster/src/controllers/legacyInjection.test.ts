@@ -243,7 +243,7 @@ describe('pre-istiod injection, Maistra 0.x layout', () => {
     const refused = () => store.create(PODS, pod('apps', 'web'));
     expect(refused).toThrow(ApiError);
     expect(refused).toThrow(
-      /^Internal error occurred: failed calling admission webhook "sidecar-injector\.istio\.io": Post https:\/\/istio-sidecar-injector\.istio-system\.svc:443\/inject: dial tcp 172\.30\.\d+\.\d+:443: connect: connection refused$/,
+      /^Internal error occurred: failed calling admission webhook "sidecar-injector\.istio\.io": Post https:\/\/istio-sidecar-injector\.istio-system\.svc:443\/inject\?timeout=30s: dial tcp 172\.30\.\d+\.\d+:443: connect: connection refused$/,
     );
     expect(store.list(PODS, { namespace: 'apps' })).toEqual([]);
     // Ignored namespaces never call the webhook.

@@ -113,7 +113,7 @@ describe('scenario istio-1.0', () => {
       'ReplicaSet',
     );
     expect(event.message).toMatch(
-      /^Error creating: Internal error occurred: failed calling admission webhook "sidecar-injector\.istio\.io": Post https:\/\/istio-sidecar-injector\.istio-system\.svc:443\/inject: dial tcp 172\.30\.\d+\.\d+:443: connect: connection refused$/,
+      /^Error creating: Internal error occurred: failed calling admission webhook "sidecar-injector\.istio\.io": Post https:\/\/istio-sidecar-injector\.istio-system\.svc:443\/inject\?timeout=30s: dial tcp 172\.30\.\d+\.\d+:443: connect: connection refused$/,
     );
     expect(
       failedCreates(store.list(EVENTS, { namespace: 'ledger' }), 'ReplicaSet'),

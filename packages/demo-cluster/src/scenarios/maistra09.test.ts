@@ -147,7 +147,7 @@ describe('scenario maistra-0.9', () => {
         'ReplicaSet',
       )[0].message,
     ).toContain(
-      'failed calling admission webhook "sidecar-injector.istio.io": Post https://istio-sidecar-injector.istio-system.svc:443/inject: dial tcp',
+      'failed calling admission webhook "sidecar-injector.istio.io": Post https://istio-sidecar-injector.istio-system.svc:443/inject?timeout=30s: dial tcp',
     );
     expect(
       failedCreates(
