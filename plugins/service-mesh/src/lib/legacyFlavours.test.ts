@@ -1,4 +1,5 @@
 import { bookinfoInMesh, bookinfoNamespace } from '../__fixtures__/meshStatus';
+import { revisionSwitchChoices } from './meshActions';
 import {
   controlPlaneName,
   membershipText,
@@ -39,5 +40,34 @@ describe('control planes before istiod', () => {
       'http://servicegraph.istio-system.demo.example.com/force/forcegraph.html';
     status.clusters[0].namespaces[0].links.servicegraph = url;
     expect(summarizeStatus(status).links.servicegraph).toBe(url);
+  });
+
+  it('offers no revision to switch to on Istio before istiod', () => {
+    const namespace = bookinfoNamespace();
+    expect(revisionSwitchChoices(namespace)).toEqual([]);
+    const istio10 = {
+      ...namespace,
+      injection: { mode: 'enabled' as const, perWorkload: false },
+      controlPlane: {
+        flavour: 'istioLegacy' as const,
+        namespace: 'istio-system',
+        revisions: [
+          {
+            name: 'default',
+            version: '1.0.6',
+            ready: true,
+            injectorReady: true,
+          },
+        ],
+        tags: [],
+      },
+    };
+    expect(revisionSwitchChoices(istio10)).toEqual([]);
+    expect(
+      revisionSwitchChoices({
+        ...istio10,
+        controlPlane: { ...istio10.controlPlane, flavour: 'istio' },
+      }),
+    ).toHaveLength(1);
   });
 });

@@ -76,6 +76,8 @@ export function revisionSwitchChoices(
 ): Array<{ value: string; label: string }> {
   const { controlPlane, injection } = namespace;
   if (!controlPlane || injection.perWorkload) return [];
+  // Before istiod (Istio 1.0–1.4) there is one unnamed revision, nothing to switch to.
+  if (controlPlane.flavour === 'istioLegacy') return [];
   const current =
     injection.mode === 'unset' ? injection.revisionLabel : undefined;
   return [
