@@ -77,6 +77,19 @@ describe('injection before istiod, decided by the webhook and the injector', () 
     });
   });
 
+  it("honours the webhook's objectSelector before the injector sees the pod", () => {
+    const snapshot = maistra09Snapshot();
+    snapshot.mutatingWebhookConfigurations[0].webhooks![0].objectSelector = {
+      matchExpressions: [{ key: 'skip-mesh', operator: 'DoesNotExist' }],
+    };
+    const at = rulesAt(snapshot, 'sleep');
+    expect(at.decide(OPT_IN)).toMatchObject({ injected: true });
+    expect(at.decide({ ...OPT_IN, labels: { 'skip-mesh': 'yes' } })).toEqual({
+      injected: false,
+      reason: 'noInjectionLabel',
+    });
+  });
+
   describe('policy disabled: only the annotation opts a pod in', () => {
     it('leaves a pod without the annotation alone', () => {
       expect(rulesAt(maistra09Snapshot(), 'sleep').decide({})).toEqual({
