@@ -56,6 +56,29 @@ describe('readMeshClusters', () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/'oidc'/));
   });
 
+  it('reads a cluster whose name has dots, which config keys cannot', () => {
+    const clusters = readMeshClusters(
+      new ConfigReader({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [{ name: 'demo-istio-1.0', url: 'https://a' }],
+            },
+          ],
+        },
+        serviceMesh: { clusters: { prod: { enrollment: 'member' } } },
+      }),
+      mockServices.logger.mock(),
+    );
+    expect(clusters).toEqual([
+      expect.objectContaining({
+        name: 'demo-istio-1.0',
+        enrollment: 'memberRoll',
+      }),
+    ]);
+  });
+
   it('refuses an unknown enrollment mode', () => {
     expect(() =>
       readMeshClusters(

@@ -47,7 +47,12 @@ export function readMeshClusters(
         continue;
       }
       const caFile = cluster.getOptionalString('caFile');
-      const mesh = config.getOptionalConfig(`serviceMesh.clusters.${name}`);
+      // Cluster names may hold dots (`demo-istio-1.0`), which config keys
+      // may not: look the name up among the keys instead of building one.
+      const perCluster = config.getOptionalConfig('serviceMesh.clusters');
+      const mesh = perCluster?.keys().includes(name)
+        ? perCluster.getConfig(name)
+        : undefined;
       clusters.push({
         name,
         url: cluster.getString('url'),
