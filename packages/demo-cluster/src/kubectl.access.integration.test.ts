@@ -228,6 +228,19 @@ describe('kubectl access, explain and tables', () => {
           expect(containers).toMatch(/FIELD: name <string>/);
         });
 
+        it('explains the webhook selectors injection depends on', async () => {
+          const selector = await ok(
+            'explain',
+            'mutatingwebhookconfigurations.webhooks.namespaceSelector',
+          );
+          expect(selector).toMatch(/GROUP:\s+admissionregistration.k8s.io/);
+          expect(selector).toMatch(/FIELD: namespaceSelector <LabelSelector>/);
+          expect(selector).toMatch(/matchLabels\s+<map\[string\]string>/);
+          expect(await ok('explain', 'statefulsets.spec')).toMatch(
+            /serviceName\s+<string>/,
+          );
+        });
+
         it('explains the mesh CRDs from their real schemas', async () => {
           const egress = await ok('explain', 'sidecars.spec.egress');
           expect(egress).toMatch(/GROUP:\s+networking.istio.io/);

@@ -1,66 +1,29 @@
 /*
  * OpenAPI v3 schemas of the built-in kinds the demo cluster serves, for
  * `kubectl explain`. They list the fields our scenarios, the plugins and a
- * runbook use, with short descriptions; they are not the full upstream
- * schemas, and nothing is validated against them. Every other built-in kind
- * gets `spec` and `status` as open objects.
+ * runbook use, with short descriptions (apps and admission kinds are in
+ * appsSchemas.ts); they are not the full upstream schemas, and nothing is
+ * validated against them. Every other built-in kind gets `spec` and `status`
+ * as open objects.
  */
 
-export type Schema = Record<string, unknown>;
+import {
+  APPS,
+  CORE,
+  META,
+  list,
+  object,
+  open,
+  ref,
+  Schema,
+  str,
+  stringMap,
+  strings,
+  bool,
+} from './schemaDsl';
+import { APPS_SCHEMAS, TOP_LEVEL_FIELDS } from './appsSchemas';
 
-const str = (description: string, extra: Schema = {}): Schema => ({
-  type: 'string',
-  description,
-  ...extra,
-});
-const int = (description: string): Schema => ({
-  type: 'integer',
-  format: 'int32',
-  description,
-});
-const bool = (description: string): Schema => ({
-  type: 'boolean',
-  description,
-});
-const strings = (description: string): Schema => ({
-  type: 'array',
-  items: { type: 'string', default: '' },
-  description,
-});
-const stringMap = (description: string): Schema => ({
-  type: 'object',
-  additionalProperties: { type: 'string', default: '' },
-  description,
-});
-/** A reference to another schema of the document, as the apiserver writes it (allOf keeps the description). */
-const ref = (name: string, description: string): Schema => ({
-  allOf: [{ $ref: `#/components/schemas/${name}` }],
-  description,
-});
-const list = (name: string, description: string): Schema => ({
-  type: 'array',
-  items: { allOf: [{ $ref: `#/components/schemas/${name}` }], default: {} },
-  description,
-});
-const object = (
-  description: string,
-  properties: Record<string, Schema>,
-  required?: string[],
-): Schema => ({
-  type: 'object',
-  description,
-  properties,
-  ...(required && { required }),
-});
-const open = (description: string): Schema => ({
-  type: 'object',
-  description,
-  'x-kubernetes-preserve-unknown-fields': true,
-});
-
-const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
-const CORE = 'io.k8s.api.core.v1';
-const APPS = 'io.k8s.api.apps.v1';
+export type { Schema } from './schemaDsl';
 
 /** The schemas every document shares: ObjectMeta and its parts. */
 const SHARED: Record<string, Schema> = {
@@ -246,53 +209,6 @@ const CORE_SCHEMAS: Record<string, Schema> = {
   }),
 };
 
-const APPS_SCHEMAS: Record<string, Schema> = {
-  [`${APPS}.DeploymentSpec`]: object(
-    'The desired state of a Deployment.',
-    {
-      replicas: int('The number of pods wanted. Defaults to 1.'),
-      selector: ref(
-        `${META}.LabelSelector`,
-        'The pods the Deployment manages; must match the template’s labels. Immutable.',
-      ),
-      template: ref(`${CORE}.PodTemplateSpec`, 'The pods it creates.'),
-      strategy: open(
-        'How pods are replaced: RollingUpdate (maxSurge, maxUnavailable) or Recreate.',
-      ),
-      minReadySeconds: int(
-        'How long a new pod must be ready to count as available.',
-      ),
-      revisionHistoryLimit: int(
-        'How many old ReplicaSets to keep. Defaults to 10.',
-      ),
-      progressDeadlineSeconds: int(
-        'How long a rollout may make no progress before it is reported failed.',
-      ),
-      paused: bool('Whether the rollout is paused.'),
-    },
-    ['selector', 'template'],
-  ),
-  [`${APPS}.DeploymentStatus`]: object(
-    'The most recently observed state of a Deployment.',
-    {
-      observedGeneration: {
-        type: 'integer',
-        format: 'int64',
-        description: 'The generation the controller has acted on.',
-      },
-      replicas: int('Pods of the Deployment.'),
-      updatedReplicas: int('Pods of the current template.'),
-      readyReplicas: int('Pods that are ready.'),
-      availableReplicas: int('Pods ready for at least minReadySeconds.'),
-      conditions: {
-        type: 'array',
-        items: open('Available, Progressing or ReplicaFailure, with a reason.'),
-        description: 'The latest observations of the rollout.',
-      },
-    },
-  ),
-};
-
 /** The spec and status schema names of a built-in kind, by `group/version/kind`. */
 const PARTS: Record<string, { spec?: string; status?: string }> = {
   'v1/Pod': { spec: `${CORE}.PodSpec`, status: `${CORE}.PodStatus` },
@@ -305,6 +221,9 @@ const PARTS: Record<string, { spec?: string; status?: string }> = {
     spec: `${APPS}.DeploymentSpec`,
     status: `${APPS}.DeploymentStatus`,
   },
+  'apps/v1/ReplicaSet': { spec: `${APPS}.ReplicaSetSpec` },
+  'apps/v1/StatefulSet': { spec: `${APPS}.StatefulSetSpec` },
+  'apps/v1/DaemonSet': { spec: `${APPS}.DaemonSetSpec` },
 };
 
 /** Every named schema a built-in kind's document may refer to. */
@@ -352,6 +271,8 @@ export function builtinKindSchema(
     properties.data = stringMap('Secret data, base64-encoded.');
     properties.stringData = stringMap('Secret data as strings; write-only.');
     properties.type = str('The type of secret, e.g. Opaque.');
+  } else if (TOP_LEVEL_FIELDS[`${apiVersion}/${kind}`]) {
+    Object.assign(properties, TOP_LEVEL_FIELDS[`${apiVersion}/${kind}`]);
   } else if (kind !== 'Event' && kind !== 'Endpoints') {
     properties.spec = parts.spec
       ? ref(parts.spec, `The desired state of the ${kind}.`)

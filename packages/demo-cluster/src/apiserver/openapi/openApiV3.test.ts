@@ -64,6 +64,25 @@ describe('openApiV3', () => {
     expect(doc.paths['/api/v1/namespaces'].get).toBeDefined();
   });
 
+  it('describes webhook configurations by their webhooks, not a spec', () => {
+    const doc = serve(
+      storeWithMeshCrds(),
+      '/openapi/v3/apis/admissionregistration.k8s.io/v1',
+    );
+    const configuration = schemaOfKind(doc, 'MutatingWebhookConfiguration');
+    expect(configuration.properties.spec).toBeUndefined();
+    const webhook = configuration.properties.webhooks.items.allOf[0].$ref
+      .split('/')
+      .pop();
+    expect(Object.keys(doc.components.schemas[webhook].properties)).toEqual(
+      expect.arrayContaining([
+        'namespaceSelector',
+        'objectSelector',
+        'failurePolicy',
+      ]),
+    );
+  });
+
   it('offers dryRun on PATCH without a request body, so kubectl keeps building patches itself', () => {
     const doc = serve(storeWithMeshCrds(), '/openapi/v3/apis/apps/v1');
     const patch =
