@@ -81,6 +81,17 @@ describe('kubectl access, explain and tables', () => {
         ).toBe('no (1)');
       });
 
+      it('answers for non-resource paths: discovery and health for everyone', async () => {
+        expect(await canI('viewer', 'get /healthz')).toBe('yes (0)');
+        expect(await canI('viewer', 'get /apis/apps/v1')).toBe('yes (0)');
+        expect(await canI('viewer', 'post /demo-cluster/faults')).toBe(
+          'no (1)',
+        );
+        expect(await canI('demo-ossm2', 'post /demo-cluster/faults')).toBe(
+          'yes (0)',
+        );
+      });
+
       it('answers for a token limited to one namespace', async () => {
         const editor = 'bookinfo-editor';
         expect(await canI(editor, 'patch deployments -n bookinfo')).toBe(
