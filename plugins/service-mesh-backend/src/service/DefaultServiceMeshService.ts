@@ -59,6 +59,8 @@ export class DefaultServiceMeshService implements ServiceMeshService {
   private readonly writeTurns: KeyedQueue;
   /** Statuses by namespaces, per cluster, until its cache changes. */
   private readonly statuses = new StatusMemo<ClusterMeshStatus>();
+  /** An entity's namespaces per cluster, until its cache changes. */
+  private readonly namespaceMemo = new StatusMemo<string[]>();
 
   constructor(private readonly options: DefaultServiceMeshServiceOptions) {
     this.writeTurns = options.writeTurns ?? new KeyedQueue();
@@ -202,11 +204,21 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     } as MeshActionResponse as ServiceMeshActionResponses[A];
   }
 
+  /**
+   * From the cache's label index after a change (about the entity's own
+   * objects), then from the memo, so a selector costs what an annotation
+   * does.
+   */
   private namespacesOf(
     scope: EntityKubernetesScope,
     cluster: MeshCluster,
   ): string[] {
-    return namespacesOfEntityOn(scope, cluster);
+    return this.namespaceMemo.get(
+      cluster.config.name,
+      cluster.cache.changeCount,
+      JSON.stringify(scope),
+      () => namespacesOfEntityOn(scope, cluster),
+    );
   }
 }
 
