@@ -232,24 +232,27 @@ export function ServiceMeshCard() {
     );
   }
   return (
-    <InfoCard
-      title="Service mesh"
-      subheader={<LiveIndicator connection={connection} />}
-      deepLink={{
-        title: 'Open the Service mesh tab',
-        link: `${entityLink(entity)}/service-mesh`,
-      }}
-    >
-      {body}
-      {intent && (
-        <ActionDialog
-          entity={entity}
-          intent={intent}
-          canForce={permissions.force.allowed}
-          onClose={() => setIntent(undefined)}
-          onApplied={result => followed.follow(intent, result)}
-        />
-      )}
-    </InfoCard>
+    // A named region, so the card can be found (and checked) on the overview.
+    <Box component="section" aria-label="Service mesh">
+      <InfoCard
+        title="Service mesh"
+        subheader={<LiveIndicator connection={connection} />}
+        deepLink={{
+          title: 'Open the Service mesh tab',
+          link: `${entityLink(entity)}/service-mesh`,
+        }}
+      >
+        {body}
+        {intent && (
+          <ActionDialog
+            entity={entity}
+            intent={intent}
+            canForce={permissions.force.allowed}
+            onClose={() => setIntent(undefined)}
+            onApplied={result => followed.follow(intent, result)}
+          />
+        )}
+      </InfoCard>
+    </Box>
   );
 }

@@ -25,6 +25,8 @@ import { NamespaceMeshPanel } from '../NamespaceMeshPanel';
 import { RolloutProgress } from '../RolloutProgress';
 import { UpgradeBanner } from '../UpgradeBanner';
 
+const HEADING_ID = 'service-mesh-tab-heading';
+
 function ClusterHeading({ cluster }: { cluster: ClusterMeshStatus }) {
   const problem = clusterProblem(cluster);
   const age = staleDataText(cluster.dataAsOf);
@@ -76,10 +78,16 @@ export function ServiceMeshContent() {
   }
 
   return (
-    <Grid container spacing={3} direction="column">
+    <Grid
+      container
+      spacing={3}
+      direction="column"
+      component="section"
+      aria-labelledby={HEADING_ID}
+    >
       <Grid item>
         <Box display="flex" alignItems="center" style={{ gap: 16 }}>
-          <Typography variant="h4" component="h1">
+          <Typography variant="h4" component="h1" id={HEADING_ID}>
             Service mesh
           </Typography>
           <Button
