@@ -149,6 +149,9 @@ async function main() {
         heapUsed: process.memoryUsage().heapUsed,
         ...counts,
       });
+    } else if (message.type === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ type: 'gc-done' });
     } else if (message.type === 'stop') {
       void backend.stop().finally(() => process.exit(0));
     }
