@@ -1,10 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type { PermissionsService } from '@backstage/backend-plugin-api';
-import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-  permissionRules,
-} from '@backstage/plugin-catalog-backend/alpha';
+import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -15,44 +10,15 @@ import {
   serviceMeshForcePermission,
   serviceMeshStatusReadPermission,
 } from '@mesh-backstage/plugin-service-mesh-common';
+import {
+  ownedEntity as entity,
+  ownedEntityRef as entityRef,
+  ownersDecision as owners,
+  recordingPermissions,
+} from '../__testUtils__/permissionPolicies';
 import { EntityPermissions, EntityRule, ruleNames } from './entityPermissions';
 
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'checkout', namespace: 'default' },
-  spec: { owner: 'group:default/team-a' },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
-};
-const entityRef = 'component:default/checkout';
 const enroll = serviceMeshActionPermissions.enroll;
-
-/** A permissions service that answers from `policy` and records every call. */
-function recordingPermissions(
-  policy: (permission: ResourcePermission) => PolicyDecision,
-  resourceDecision:
-    | AuthorizeResult.ALLOW
-    | AuthorizeResult.DENY = AuthorizeResult.DENY,
-) {
-  const calls: Array<{ method: string; requests: any[] }> = [];
-  const permissions = {
-    authorizeConditional: async (requests: any[]) => {
-      calls.push({ method: 'authorizeConditional', requests });
-      return requests.map(r => policy(r.permission));
-    },
-    authorize: async (requests: any[]) => {
-      calls.push({ method: 'authorize', requests });
-      return requests.map(() => ({ result: resourceDecision }));
-    },
-  } as unknown as PermissionsService;
-  return { permissions, calls };
-}
-
-const owners = (claims: string[]) => (permission: ResourcePermission) =>
-  createCatalogConditionalDecision(
-    permission as ResourcePermission<'catalog-entity'>,
-    catalogConditions.isEntityOwner({ claims }),
-  );
 
 const rules = Object.values(permissionRules) as unknown as EntityRule[];
 

@@ -3,54 +3,31 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
-import type { PermissionsService } from '@backstage/backend-plugin-api';
-import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-} from '@backstage/plugin-catalog-backend/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { serviceMeshStatusReadPermission } from '@mesh-backstage/plugin-service-mesh-common';
 import express from 'express';
 import request from 'supertest';
+import {
+  ownedEntity as entity,
+  ownersDecision,
+  recordingPermissions,
+} from '../__testUtils__/permissionPolicies';
 import { createRouter } from './router';
 import type { ServiceMeshService } from './types';
 
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'checkout', namespace: 'default' },
-  spec: { owner: 'group:default/team-a' },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
-};
-
-/**
- * The showcase app's policy shape: anyone reads status, owners act. It
- * counts the calls that would be round trips to the permission backend.
- */
+/** The showcase app's policy shape: anyone reads status, owners act. */
 function ownersPolicy(claims: string[]) {
-  const calls: string[] = [];
-  const permissions = {
-    authorizeConditional: async (requests: any[]) => {
-      calls.push(`authorizeConditional ${requests.length}`);
-      return requests.map(({ permission }) =>
-        permission === serviceMeshStatusReadPermission
-          ? { result: AuthorizeResult.ALLOW }
-          : createCatalogConditionalDecision(
-              permission as ResourcePermission<'catalog-entity'>,
-              catalogConditions.isEntityOwner({ claims }),
-            ),
-      );
-    },
-    authorize: async (requests: any[]) => {
-      calls.push(`authorize ${requests.length}`);
-      return requests.map(() => ({ result: AuthorizeResult.DENY }));
-    },
-  } as unknown as PermissionsService;
-  return { permissions, calls };
+  const { permissions, calls } = recordingPermissions(permission =>
+    permission === serviceMeshStatusReadPermission
+      ? { result: AuthorizeResult.ALLOW }
+      : ownersDecision(claims)(permission),
+  );
+  return {
+    permissions,
+    /** The round trips so far, as `<method> <permissions asked>`. */
+    calls: () => calls.map(c => `${c.method} ${c.requests.length}`),
+  };
 }
 
 async function app(claims: string[]) {
@@ -89,7 +66,7 @@ describe('service-mesh router permission round trips', () => {
       .get('/entities/component/default/checkout/status')
       .set('Authorization', mockCredentials.user.header());
     expect(response.status).toBe(200);
-    expect(calls).toEqual(['authorizeConditional 1']);
+    expect(calls()).toEqual(['authorizeConditional 1']);
     expect(getEntityByRef).toHaveBeenCalledTimes(1);
   });
 
@@ -101,7 +78,7 @@ describe('service-mesh router permission round trips', () => {
       .post('/entities/component/default/checkout/actions/enroll')
       .set('Authorization', mockCredentials.user.header())
       .send({ cluster: 'demo', namespace: 'checkout', force: true });
-    expect(calls).toEqual(['authorizeConditional 2']);
+    expect(calls()).toEqual(['authorizeConditional 2']);
     expect(getEntityByRef).toHaveBeenCalledTimes(1);
     expect(runAction).toHaveBeenCalledTimes(1);
     expect(response.status).toBe(200);
@@ -117,7 +94,7 @@ describe('service-mesh router permission round trips', () => {
     expect(response.body.error.message).toContain(
       'service-mesh.namespace.enroll, service-mesh.force on component:default/checkout',
     );
-    expect(calls).toEqual(['authorizeConditional 2']);
+    expect(calls()).toEqual(['authorizeConditional 2']);
     expect(runAction).not.toHaveBeenCalled();
   });
 });
