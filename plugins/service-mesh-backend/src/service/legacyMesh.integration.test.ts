@@ -310,6 +310,25 @@ describe('every action, dry-run then real', () => {
     },
   );
 
+  it('brings the enrolled sleep pods back with a sidecar from the Maistra injector', async () => {
+    await waitUntil(async () => {
+      const sleep = await namespaceStatus('sleep', MAISTRA);
+      return (
+        sleep.membership.member &&
+        sleep.workloads.every(w => w.pods > 0 && w.podsWithoutSidecar === 0)
+      );
+    });
+    const pods = demo.clusters[MAISTRA].api.list(
+      { group: '', plural: 'pods' },
+      { namespace: 'sleep' },
+    );
+    expect(
+      pods.every(p =>
+        (p as any).spec.containers.some((c: any) => c.name === 'istio-proxy'),
+      ),
+    ).toBe(true);
+  });
+
   it('refuses to switch revisions, which these control planes do not have', async () => {
     const before = demo.clusters[ISTIO].api.writeCount();
     await expect(
