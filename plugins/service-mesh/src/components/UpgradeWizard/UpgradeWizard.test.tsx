@@ -180,4 +180,19 @@ describe('UpgradeWizard', () => {
       screen.getByRole('button', { name: 'Start upgrade' }),
     ).toBeDisabled();
   });
+
+  it('moves the target off the revision chosen to start from', async () => {
+    serve(false);
+    open();
+    const from = await screen.findByRole('button', { name: /^From revision / });
+    expect(from).toHaveTextContent('1-23-1');
+    expect(
+      screen.getByRole('button', { name: /^Target revision / }),
+    ).toHaveTextContent('1-24-3');
+    await userEvent.click(from);
+    await userEvent.click(screen.getByRole('option', { name: '1-24-3' }));
+    expect(
+      screen.getByRole('button', { name: /^Target revision / }),
+    ).toHaveTextContent('1-23-1');
+  });
 });

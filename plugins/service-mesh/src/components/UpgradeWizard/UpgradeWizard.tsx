@@ -286,7 +286,16 @@ export function UpgradeWizard() {
             label="From revision"
             value={form.fromRevision}
             options={revisions.map(r => ({ value: r, label: r }))}
-            onChange={value => change({ fromRevision: value })}
+            onChange={value =>
+              // The target cannot be the revision it starts from.
+              change({
+                fromRevision: value,
+                targetRevision:
+                  form.targetRevision === value
+                    ? revisions.find(r => r !== value) ?? ''
+                    : form.targetRevision,
+              })
+            }
           />
         </Grid>
         <Grid item xs={12} md={4}>
