@@ -1,9 +1,12 @@
 /*
  * Acceptance: `kubectl auth can-i` / `auth whoami` for the admin token and a
  * limited one (and the 403 a real apiserver answers beyond its rights),
- * `kubectl explain` from OpenAPI v3, and the columns `kubectl get` prints,
+ * `kubectl explain` from OpenAPI v3 (v2, custom resources only, before 1.27),
+ * client-side validation against OpenAPI v2, and the columns `kubectl get` prints,
  * for each kubectl build on the machine.
  */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { READ_ONLY_RULES } from './apiserver/authorization';
 import {
   KubectlClient,
@@ -213,13 +216,26 @@ describe('kubectl access, explain and tables', () => {
       }
     });
 
-    // kubectl before 1.27 explains from OpenAPI v2, which the demo cluster
-    // serves without definitions (see the README): it fails there.
+    // kubectl before 1.27 explains from OpenAPI v2, which has definitions
+    // for custom resource kinds only (see the README).
     if (minor(client) < 27) {
-      it('cannot explain before kubectl 1.27', async () => {
+      it('explains the mesh CRDs from OpenAPI v2 before kubectl 1.27', async () => {
+        const egress = await ok('explain', 'sidecars.spec.egress');
+        expect(egress).toMatch(/KIND:\s+Sidecar/);
+        expect(egress).toMatch(/RESOURCE: egress <\[\]Object>/);
+        expect(egress).toMatch(/hosts\s+<\[\]string>/);
+        const members = await ok('explain', 'servicemeshmemberrolls.spec');
+        expect(members).toMatch(/VERSION:\s+maistra.io\/v1/);
+        expect(members).toMatch(/members\s+<\[\]string>/);
+        expect(members).toMatch(/memberSelectors\s+<\[\]Object>/);
+      });
+
+      it('cannot explain built-in kinds before kubectl 1.27', async () => {
         const result = await kubectl('explain', 'pods.spec');
         expect(result.code).not.toBe(0);
-        expect(result.stderr).toContain("couldn't find resource");
+        expect(result.stderr).toContain(
+          'error: couldn\'t find resource for "/v1, Kind=Pod"',
+        );
       });
     } else {
       describe('explain', () => {
@@ -270,6 +286,79 @@ describe('kubectl access, explain and tables', () => {
         });
       });
     }
+
+    describe('client-side validation (--validate=true)', () => {
+      const manifest = async (name: string, yaml: string) => {
+        const file = join(started.dir, `${name}-${minor(client)}.yaml`);
+        await fs.writeFile(file, yaml);
+        return file;
+      };
+      /** `kubectl create --validate=true --dry-run=server -f file`. */
+      const validatedCreate = (file: string) =>
+        kubectl('create', '--validate=true', '--dry-run=server', '-f', file);
+
+      it('accepts built-in fields the abbreviated schemas leave out', async () => {
+        const pod = await manifest(
+          'pod',
+          `apiVersion: v1
+kind: Pod
+metadata: {name: validated, namespace: bookinfo, finalizers: [demo/x]}
+spec:
+  securityContext: {runAsNonRoot: true, fsGroup: 2000}
+  tolerations: [{key: dedicated, operator: Exists, effect: NoSchedule}]
+  volumes: [{name: cache, emptyDir: {}}]
+  containers:
+  - name: app
+    image: nginx
+    resources: {limits: {cpu: 500m}}
+    securityContext: {readOnlyRootFilesystem: true}
+`,
+        );
+        const deployment = await manifest(
+          'deployment',
+          `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: validated, namespace: bookinfo}
+spec:
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 0}}
+  revisionHistoryLimit: 3
+  selector: {matchLabels: {app: validated}}
+  template:
+    metadata: {labels: {app: validated}}
+    spec:
+      containers: [{name: app, image: nginx, readinessProbe: {httpGet: {path: /, port: 80}}}]
+`,
+        );
+        for (const file of [pod, deployment]) {
+          expect((await validatedCreate(file)).stdout).toContain(
+            'created (server dry run)',
+          );
+        }
+      });
+
+      it('checks custom resources against their CRD schema, as a real cluster does', async () => {
+        const sidecar = (extra: string) =>
+          `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: validated, namespace: bookinfo, labels: {a: b}, finalizers: [demo/x]}
+spec:
+  ${extra}egress: [{hosts: ["./*"], port: {number: 80, name: http, protocol: HTTP}}]
+`;
+        const valid = await manifest('sidecar', sidecar(''));
+        expect((await validatedCreate(valid)).stdout).toContain(
+          'created (server dry run)',
+        );
+        const invalid = await manifest(
+          'sidecar-bogus',
+          sidecar('bogus: 1\n  '),
+        );
+        const rejected = await validatedCreate(invalid);
+        expect(rejected.code).not.toBe(0);
+        expect(rejected.stderr).toContain(
+          'unknown field "bogus" in io.istio.networking.v1.Sidecar.spec',
+        );
+      });
+    });
 
     describe('tables', () => {
       it('prints WEBHOOKS for mutating webhook configurations', async () => {

@@ -26,6 +26,8 @@ import {
   sendAnswer,
 } from './http/transport';
 import { openWatch, WatchStream } from './http/watch';
+import { openApiV2 } from './http/openApiV2';
+import { openApiV2Definitions } from './openapi/openApiV2Definitions';
 import { openApiV3 } from './openapi/openApiV3';
 import { CUSTOM_RESOURCE_DEFINITIONS } from './builtinResources';
 import { toApiError } from './status';
@@ -241,6 +243,14 @@ export class KubeApiServer {
     const review = accessReviewOf(path);
     if (review) {
       sendAnswer(res, await serveAccessReview(req, review, user));
+      return;
+    }
+    if (path === '/openapi/v2') {
+      const { store } = this.#options;
+      const crds = store.list(CUSTOM_RESOURCE_DEFINITIONS);
+      const resources = store.resources();
+      const definitions = openApiV2Definitions(resources, crds);
+      sendAnswer(res, openApiV2(req.headers, resources, definitions));
       return;
     }
     if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {

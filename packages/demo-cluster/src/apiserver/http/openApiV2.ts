@@ -3,12 +3,20 @@ import { SERVER_VERSION } from '../discovery';
 import { servedVersions } from '../objects';
 import { ResourceType } from '../types';
 import { Answer, jsonAnswer } from './transport';
+import { Schema } from '../openapi/schemaDsl';
+import {
+  encodeDefinitions,
+  field,
+  message,
+  vendorExtension,
+} from '../openapi/v2Protobuf';
 
 /*
- * The OpenAPI v2 document, without definitions: with no schema for a kind
- * kubectl skips client-side validation and builds patches from its built-in
- * types. It holds one PATCH operation per served kind, tagged with its
- * group/version/kind and taking `dryRun`, because kubectl 1.20's dry-run
+ * The OpenAPI v2 document. Its definitions are those of custom resource kinds
+ * only (openapi/openApiV2Definitions.ts says why): with no schema for a
+ * built-in kind kubectl skips client-side validation and builds patches from
+ * its built-in types. It holds one PATCH operation per served kind, tagged
+ * with its group/version/kind and taking `dryRun`, because kubectl 1.20's dry-run
  * verifier (apply --dry-run=server, diff) looks for exactly that. kubectl
  * asks for protobuf, gnostic's openapi_v2.Document (field numbers from
  * OpenAPIv2.proto); other clients get the same as JSON.
@@ -34,40 +42,16 @@ function patchPaths(resources: ResourceType[]): PatchPath[] {
   );
 }
 
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
-}
-
-/** A length-delimited field: a string or a nested message. */
-function field(number: number, value: string | Buffer): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
-  return Buffer.concat([
-    varint((number << 3) | 2),
-    varint(bytes.length),
-    bytes,
-  ]);
-}
-
-const message = (...fields: Buffer[]) => Buffer.concat(fields);
-
-/** NamedAny{name, value: Any{yaml}}. */
-const vendorExtension = (number: number, name: string, yaml: string) =>
-  field(number, message(field(1, name), field(2, field(2, yaml))));
-
 function gvkYaml({ group, version, kind }: PatchPath['gvk']): string {
   return `group: ${JSON.stringify(
     group,
   )}\nkind: ${kind}\nversion: ${version}\n`;
 }
 
-function protobufDocument(paths: PatchPath[]): Buffer {
+function protobufDocument(
+  paths: PatchPath[],
+  definitions: Record<string, Schema>,
+): Buffer {
   // ParametersItem.parameter.non_body_parameter.query_parameter_sub_schema
   const dryRun = field(
     8,
@@ -112,10 +96,11 @@ function protobufDocument(paths: PatchPath[]): Buffer {
       message(field(1, 'Kubernetes'), field(2, SERVER_VERSION.gitVersion)),
     ),
     field(8, message(...pathItems)),
+    field(9, encodeDefinitions(definitions)),
   );
 }
 
-function jsonDocument(paths: PatchPath[]) {
+function jsonDocument(paths: PatchPath[], definitions: Record<string, Schema>) {
   return {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
@@ -131,21 +116,22 @@ function jsonDocument(paths: PatchPath[]) {
         },
       ]),
     ),
-    definitions: {},
+    definitions,
   };
 }
 
 export function openApiV2(
   headers: IncomingHttpHeaders,
   resources: ResourceType[],
+  definitions: Record<string, Schema>,
 ): Answer {
   const paths = patchPaths(resources);
   if ((headers.accept ?? '').includes('protobuf')) {
     return {
       code: 200,
-      bytes: protobufDocument(paths),
+      bytes: protobufDocument(paths, definitions),
       contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
     };
   }
-  return jsonAnswer(jsonDocument(paths));
+  return jsonAnswer(jsonDocument(paths, definitions));
 }

@@ -9,7 +9,6 @@ import { servedVersions } from '../objects';
 import { pathNotFound } from '../status';
 import { ResourceType } from '../types';
 import { ACCESS_REVIEW_RESOURCES } from './accessReviews';
-import { openApiV2 } from './openApiV2';
 import { Answer, jsonAnswer } from './transport';
 
 /** A request for one resource type (or one of its objects). */
@@ -84,9 +83,6 @@ export function route(
   }
   if (path === '/apis') {
     return { answer: jsonAnswer(apiGroupList(discoverable)) };
-  }
-  if (path === '/openapi/v2') {
-    return { answer: openApiV2(headers, resources) };
   }
   if (segments[0] === 'apis' && segments.length === 2) {
     const group = apiGroup(discoverable, segments[1]);

@@ -44,7 +44,7 @@ function isOpen(schema: Schema | undefined): boolean {
   return !schema || !spec || !spec.properties;
 }
 
-function crdKindSchema(crds: KubeObject[], gvk: Gvk): Schema {
+export function crdKindSchema(crds: KubeObject[], gvk: Gvk): Schema {
   const crd = crds.find(
     candidate =>
       (candidate.spec as { group?: string })?.group === gvk.group &&
@@ -76,7 +76,7 @@ function crdKindSchema(crds: KubeObject[], gvk: Gvk): Schema {
   };
 }
 
-function isBuiltin(resource: ResourceType, crds: KubeObject[]): boolean {
+export function isBuiltin(resource: ResourceType, crds: KubeObject[]): boolean {
   return !crds.some(
     crd =>
       (crd.spec as { group?: string })?.group === resource.group &&
