@@ -1,11 +1,20 @@
 import { test, expect, Page } from '@playwright/test';
-import { screenshot, signIn } from './support';
+import {
+  axeViolations,
+  collectOurConsoleWarnings,
+  screenshot,
+  signIn,
+} from './support';
 
 /*
  * Journeys of a developer on the demo clusters that the test command starts
  * with the app (fresh for every run). Set README_SCREENSHOTS=1 to refresh the
  * screenshots in docs/images.
  */
+
+/** Where axe looks: our card on the overview, our tab's content, a dialog. */
+const CARD = 'section[aria-label="Service mesh"]';
+const TAB = 'section[aria-labelledby="service-mesh-tab-heading"]';
 
 /** The entity's "Service mesh" tab, not the sidebar's "Service mesh" page. */
 function entityMeshTab(page: Page) {
@@ -19,67 +28,89 @@ async function confirmAction(
   button: string,
   expectInDialog: RegExp,
 ) {
-  await page.getByRole('button', { name: button }).click();
+  // An action and a warning's fix for it share the one name: the first is the action.
+  await page.getByRole('button', { name: button }).first().click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(expectInDialog);
   return dialog;
 }
 
-test('a developer brings a service into the mesh, restarts it and limits its egress', async ({
+test('from the card alone, a developer enrolls a service and restarts it, and the card follows to "In mesh" without a reload', async ({
   page,
-}, testInfo) => {
+}) => {
+  const warnings = collectOurConsoleWarnings(page);
   await signIn(page);
   await page.goto('/catalog/default/component/notifications-service');
-  // Only used for the README screenshot.
-  const card = page.locator('.MuiCard-root', {
-    hasText: 'workloads with sidecar',
+  const card = page.getByRole('region', { name: 'Service mesh' });
+  await expect(card.getByText(/^Not in mesh/)).toBeVisible();
+  await expect(card.getByText('live', { exact: true })).toBeVisible();
+  // Near the top of the overview: level with the About card.
+  const about = page.locator('article', {
+    has: page.getByRole('heading', { name: 'About', exact: true }),
   });
-  await expect(page.getByText('Not in mesh')).toBeVisible();
-
-  await entityMeshTab(page).click();
+  const [cardBox, aboutBox] = [
+    await card.boundingBox(),
+    await about.boundingBox(),
+  ];
+  expect(cardBox!.y).toBeLessThanOrEqual(aboutBox!.y + 24);
   await expect(
-    page.getByRole('table', { name: 'Mesh settings of notifications' }),
-  ).toBeVisible();
+    card.getByRole('link', { name: /Open the Service mesh tab/ }),
+  ).toHaveAttribute('href', /\/notifications-service\/service-mesh$/);
+  expect(await axeViolations(page, CARD)).toEqual([]);
 
-  // 1. Enroll: the confirmation shows the exact label change before anything is written.
-  const enroll = await confirmAction(page, 'Enroll in mesh', /istio-injection/);
+  // 1. The card leads with Enroll; the confirmation shows the exact change.
+  await card.getByRole('button', { name: 'Enroll in mesh' }).click();
+  const enroll = page.getByRole('dialog');
+  await expect(enroll).toContainText(/istio-injection/);
+  await expect(enroll.getByRole('button', { name: 'Confirm' })).toBeEnabled();
+  expect(await axeViolations(page, '[role="dialog"]')).toEqual([]);
   await screenshot(page, 'confirmation-dialog', enroll);
   await enroll.getByRole('button', { name: 'Confirm' }).click();
   await expect(enroll.getByText('Applied')).toBeVisible();
   await enroll.getByRole('button', { name: 'Close' }).click();
 
-  // 2. Restart so that running pods get the sidecar.
-  const restart = await confirmAction(
-    page,
-    'Restart workloads',
-    /notifications-service/,
-  );
+  // 2. The namespace is in; the card's next step is the restart.
+  const restartButton = card.getByRole('button', {
+    name: /^Restart \d+ workloads?$/,
+  });
+  await expect(restartButton).toBeEnabled({ timeout: 30_000 });
+  await expect(card).toContainText('notifications is a member of the mesh');
+  await restartButton.click();
+  const restart = page.getByRole('dialog');
+  await expect(restart).toContainText(/notifications-service/);
+  expect(await axeViolations(page, '[role="dialog"]')).toEqual([]);
   await restart.getByRole('button', { name: 'Confirm' }).click();
   await expect(restart.getByText('Applied')).toBeVisible();
   await restart.getByRole('button', { name: 'Close' }).click();
 
-  // 3. The card turns to "in mesh, N of N workloads with sidecar".
-  await page.getByRole('link', { name: 'Overview', exact: true }).click();
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return (
-          (await page
-            .getByText(/workloads? with sidecar/)
-            .first()
-            .textContent()) ?? ''
-        );
-      },
-      { timeout: 60_000, intervals: [2_000] },
-    )
-    .toMatch(/^(\d+) of \1 workloads? with sidecar$/);
-  await expect(page.getByText('In mesh', { exact: true })).toBeVisible();
+  // 3. The card follows the rollout, then reaches "In mesh" with no reload.
+  await expect(card).toContainText(
+    /Rolled out: (\d+) of \1 pods? on the new proxy/,
+    { timeout: 60_000 },
+  );
+  await expect(card.getByText(/^In mesh(,|$)/)).toBeVisible();
+  await expect(card).toContainText(/(\d+) of \1 workloads? with sidecar/);
+  await expect(card).not.toContainText('need a restart');
+  await expect(card.getByRole('button', { name: /^Restart/ })).toHaveCount(0);
+  expect(await axeViolations(page, CARD)).toEqual([]);
   await screenshot(page, 'entity-card', card);
+  expect(warnings).toEqual([]);
+});
 
-  // 4. A Sidecar egress: defaults to ./* and the control plane, one host added.
+test('a developer limits the egress of a service in the mesh', async ({
+  page,
+}, testInfo) => {
+  const warnings = collectOurConsoleWarnings(page);
+  await signIn(page);
+  await page.goto('/catalog/default/component/notifications-service');
   await entityMeshTab(page).click();
+  await expect(
+    page.getByRole('table', { name: 'Mesh settings of notifications' }),
+  ).toBeVisible();
+  expect(await axeViolations(page, TAB)).toEqual([]);
+
+  // A Sidecar egress: defaults to ./* and the control plane, one host added.
   await page.getByRole('button', { name: 'Create Sidecar egress' }).click();
   const host = page.getByRole('textbox', { name: 'Egress host' });
   await host.fill('Not A Host');
@@ -107,6 +138,8 @@ test('a developer brings a service into the mesh, restarts it and limits its egr
     path: testInfo.outputPath('service-mesh-tab.png'),
     fullPage: true,
   });
+  expect(await axeViolations(page, TAB)).toEqual([]);
+  expect(warnings).toEqual([]);
 });
 
 test('on a component owned by another team, actions are disabled with the reason', async ({
@@ -127,6 +160,7 @@ test('on a component owned by another team, actions are disabled with the reason
   for (const name of ['Remove from mesh', 'Restart workloads']) {
     await expect(page.getByRole('button', { name })).toBeDisabled();
   }
+  expect(await axeViolations(page, TAB)).toEqual([]);
 });
 
 test('the Kiali and Jaeger links follow the consoles URL schemes of the discovered Routes', async ({
@@ -134,6 +168,8 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
 }) => {
   await signIn(page);
   await page.goto('/catalog/default/component/bookinfo');
+  await expect(page.getByText(/workloads? with sidecar/)).toBeVisible();
+  expect(await axeViolations(page, CARD)).toEqual([]);
   await expect(page.getByRole('link', { name: 'Kiali' })).toHaveAttribute(
     'href',
     'https://kiali-istio-system.apps.demo.example.com/console/graph/namespaces/?namespaces=bookinfo&graphType=versionedApp',
@@ -156,5 +192,6 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
   await expect(
     page.getByRole('button', { name: /Use revision prod-canary only/i }),
   ).toBeEnabled();
+  expect(await axeViolations(page, TAB)).toEqual([]);
   await screenshot(page, 'entity-tab');
 });
