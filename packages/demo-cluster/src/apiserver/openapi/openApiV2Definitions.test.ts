@@ -29,7 +29,7 @@ describe('openApiV2Definitions', () => {
     );
   });
 
-  it('keeps the real CRD fields, lists apiVersion and kind, and leaves metadata open', () => {
+  it('keeps the real CRD fields, lists apiVersion and kind, and leaves metadata and status open', () => {
     const sidecar = definitions()['io.istio.networking.v1.Sidecar'];
     expect(Object.keys(sidecar.properties)).toEqual(
       expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec']),
@@ -37,6 +37,8 @@ describe('openApiV2Definitions', () => {
     expect(sidecar.properties.metadata).toEqual({
       description: "Standard object's metadata.",
     });
+    // Accepts any status: no type, no properties.
+    expect(Object.keys(sidecar.properties.status)).toEqual(['description']);
     const egress = sidecar.properties.spec.properties.egress;
     expect(egress.type).toBe('array');
     expect(egress.items.properties.hosts).toMatchObject({

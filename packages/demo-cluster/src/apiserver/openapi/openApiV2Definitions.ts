@@ -80,7 +80,7 @@ export function toV2Schema(schema: Schema): Schema {
   };
 }
 
-/** The top of a kind: apiVersion and kind always listed, metadata open. */
+/** The top of a kind: apiVersion and kind always listed, metadata and status open. */
 function kindDefinition(schema: Schema, gvk: Schema): Schema {
   const converted = toV2Schema(schema);
   const properties = converted.properties as Record<string, Schema> | undefined;
@@ -101,6 +101,13 @@ function kindDefinition(schema: Schema, gvk: Schema): Schema {
           ...properties,
           // The abbreviated ObjectMeta must not reject real metadata.
           metadata: { description: "Standard object's metadata." },
+          // Writes ignore status, and the operators the demo cluster plays
+          // write status fields of other releases than the schema's (OSSM 1's
+          // SMCP `status.readiness`): `kubectl replace` of a read object must
+          // not be refused for them.
+          ...(properties.status && {
+            status: { description: properties.status.description },
+          }),
         },
       }
     : converted;
