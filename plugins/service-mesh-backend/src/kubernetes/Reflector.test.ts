@@ -40,6 +40,7 @@ describe('Reflector', () => {
   function makeReflector(
     watch: ReturnType<typeof scriptedWatch>,
     lists: Array<{ items: any[]; resourceVersion: string } | Error>,
+    backoff = { minBackoffMs: 1, maxBackoffMs: 4 },
   ) {
     let listCalls = 0;
     const reflector = new Reflector({
@@ -54,8 +55,7 @@ describe('Reflector', () => {
       },
       trim: (o: any) => o,
       logger,
-      minBackoffMs: 1,
-      maxBackoffMs: 4,
+      ...backoff,
       now: () => clock,
       random: () => 0,
     });
@@ -117,17 +117,24 @@ describe('Reflector', () => {
 
   it('retries with backoff after a failed list and reports the failure meanwhile', async () => {
     const watch = scriptedWatch();
-    const { reflector, listCalls } = makeReflector(watch, [
-      new Error('connect ECONNREFUSED'),
-      { items: [pod('a', '1')], resourceVersion: '2' },
-    ]);
+    // A backoff long enough that the retry cannot come before the first look,
+    // however slowly the event loop turns (random 0: half of 200 ms).
+    const { reflector, listCalls } = makeReflector(
+      watch,
+      [
+        new Error('connect ECONNREFUSED'),
+        { items: [pod('a', '1')], resourceVersion: '2' },
+      ],
+      { minBackoffMs: 200, maxBackoffMs: 400 },
+    );
     reflector.start();
     await flush();
     expect(reflector.status()).toMatchObject({
       state: 'retrying',
       error: 'connect ECONNREFUSED',
     });
-    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(listCalls()).toBe(1);
+    await new Promise(resolve => setTimeout(resolve, 300));
     expect(listCalls()).toBe(2);
     expect(reflector.status().state).toBe('synced');
     expect(reflector.size()).toBe(1);

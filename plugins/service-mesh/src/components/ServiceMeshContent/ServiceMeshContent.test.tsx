@@ -295,7 +295,9 @@ describe('ServiceMeshContent', () => {
     const dialog = await screen.findByRole('dialog', {
       name: 'Use revision prod-canary only',
     });
-    await within(dialog).findByText(/set istio.io\/rev=prod-canary/);
+    await within(dialog).findByText(
+      /^Remove istio-injection; change istio.io\/rev from prod-stable to prod-canary/,
+    );
     expect(mesh.actions[0]).toEqual({
       action: 'switchRevision',
       body: {
