@@ -110,7 +110,10 @@ export function UpgradeBanner({ status }: { status: EntityMeshStatus }) {
           {upgradeLink && (
             <>
               {' '}
-              <Link to={upgradeLink({ upgradeId: touch.upgrade.id })}>
+              <Link
+                to={upgradeLink({ upgradeId: touch.upgrade.id })}
+                underline="always"
+              >
                 See the upgrade
               </Link>
             </>
