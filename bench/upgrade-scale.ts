@@ -29,10 +29,10 @@ import { podProxy } from '../plugins/service-mesh-backend/src/domain/proxies';
 import { KeyedQueue } from '../plugins/service-mesh-backend/src/service/KeyedQueue';
 import { CacheUpgradeClusters } from '../plugins/service-mesh-backend/src/upgrades/UpgradeClusters';
 import {
-  UPGRADES_CHANNEL,
   UpgradeRecorder,
   type UpgradeSignal,
 } from '../plugins/service-mesh-backend/src/upgrades/UpgradeRecorder';
+import { UPGRADES_CHANNEL } from '../plugins/service-mesh-common/src';
 import { UpgradeRunner } from '../plugins/service-mesh-backend/src/upgrades/UpgradeRunner';
 import { UpgradeService } from '../plugins/service-mesh-backend/src/upgrades/UpgradeService';
 import { percentile, quietLogger, syncedRegistry } from './support';

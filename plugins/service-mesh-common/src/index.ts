@@ -11,6 +11,7 @@ export * from './labels';
 export * from './labelSelector';
 export * from './names';
 export * from './permissions';
+export * from './signalChannels';
 export * from './types';
 export * from './upgradePhases';
 export * from './sidecarEgress';

@@ -5,8 +5,8 @@ import {
   changeAffects,
   EntityInterest,
   EntityStatusSignals,
-  entityStatusChannel,
 } from './EntityStatusSignals';
+import { entityStatusChannel } from '@mesh-backstage/plugin-service-mesh-common';
 
 const pod = (
   namespace: string,

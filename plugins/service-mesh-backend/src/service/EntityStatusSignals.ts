@@ -1,14 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import { matchesLabelSelector } from '@mesh-backstage/plugin-service-mesh-common';
+import {
+  entityStatusChannel,
+  matchesLabelSelector,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import type { ClusterCacheChange } from '../kubernetes/ClusterCache';
 import type { CollectionKey } from '../kubernetes/collections';
 import type { EntityKubernetesScope } from './entityScope';
-
-/** The signal channel of one entity's status; `entityRef` as stringifyEntityRef gives it. */
-export function entityStatusChannel(entityRef: string): string {
-  return `service-mesh:entity:${entityRef.toLocaleLowerCase('en-US')}`;
-}
 
 /** What a status signal says: reload the status of this entity. */
 export interface EntityStatusSignal {

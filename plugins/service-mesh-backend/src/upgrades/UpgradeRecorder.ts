@@ -1,4 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  UPGRADES_CHANNEL,
+  upgradeChannel,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type {
   MeshUpgradeDocuments,
@@ -10,14 +14,6 @@ import type { UpgradeEvent, UpgradeState } from '../domain/upgrades';
 
 export type MeshUpgradeStore = UpgradeStore<MeshUpgradeDocuments>;
 export type StoredMeshUpgrade = StoredUpgrade<MeshUpgradeDocuments>;
-
-/** The signal channel of every upgrade's list. */
-export const UPGRADES_CHANNEL = 'service-mesh:upgrades';
-
-/** The signal channel of one upgrade. */
-export function upgradeChannel(id: string): string {
-  return `service-mesh:upgrade:${id}`;
-}
 
 /** Who the runner's own events are by. */
 export const RUNNER_ACTOR = 'service-mesh:upgrade-runner';

@@ -8,7 +8,10 @@ import { DEFAULT_UPGRADE_OPTIONS, UpgradeRequest } from '../domain/upgrades';
 import { isActivePod, podProxy } from '../domain/proxies';
 import type { Pod } from '../domain/kube';
 import { startUpgrades, UpgradeHarness } from './__testUtils__/upgradeHarness';
-import { UPGRADES_CHANNEL, upgradeChannel } from './UpgradeRecorder';
+import {
+  UPGRADES_CHANNEL,
+  upgradeChannel,
+} from '@mesh-backstage/plugin-service-mesh-common';
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../api';
-import { entityStatusChannel } from '../lib/signals';
+import { entityStatusChannel } from '@mesh-backstage/plugin-service-mesh-common';
 import { LiveConnection, useLiveData } from './useLiveData';
 
 export interface MeshStatusState {

@@ -26,7 +26,7 @@ import {
 import { serviceMeshApiRef } from '../../api';
 import { useLiveData } from '../../hooks/useLiveData';
 import { useUpgradePermissions } from '../../hooks/useUpgradePermissions';
-import { UPGRADES_CHANNEL } from '../../lib/signals';
+import { UPGRADES_CHANNEL } from '@mesh-backstage/plugin-service-mesh-common';
 import { phaseText } from '../../lib/upgrades';
 import { clusterProblem, controlPlaneName } from '../../lib/meshSummary';
 import { staleClusterText } from '../../lib/dataAge';

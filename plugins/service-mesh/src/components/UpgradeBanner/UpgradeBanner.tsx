@@ -11,7 +11,7 @@ import {
 import { serviceMeshApiRef, type ServiceMeshApi } from '../../api';
 import { useLiveData } from '../../hooks/useLiveData';
 import { formatAge } from '../../lib/dataAge';
-import { UPGRADES_CHANNEL } from '../../lib/signals';
+import { UPGRADES_CHANNEL } from '@mesh-backstage/plugin-service-mesh-common';
 import {
   namespaceInUpgrade,
   namespaceStatusText,

@@ -17,7 +17,7 @@ import type {
 import { serviceMeshApiRef } from '../../api';
 import { useLiveData } from '../../hooks/useLiveData';
 import { useUpgradePermissions } from '../../hooks/useUpgradePermissions';
-import { upgradeChannel } from '../../lib/signals';
+import { upgradeChannel } from '@mesh-backstage/plugin-service-mesh-common';
 import {
   currentBatches,
   failedBatch,

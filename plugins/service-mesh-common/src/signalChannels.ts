@@ -1,7 +1,6 @@
 /*
- * The backend's signal channels for upgrades (service-mesh-backend
- * src/upgrades/UpgradeRecorder.ts). A signal only says that an upgrade
- * changed; the page reloads the whole state.
+ * The signal channels the backend publishes on and the frontend subscribes
+ * to. A signal only says that something changed; the client reloads it.
  */
 
 /** Every upgrade's changes, for the list and the entity banner. */
@@ -13,9 +12,8 @@ export function upgradeChannel(upgradeId: string): string {
 }
 
 /**
- * One entity's mesh status changes (service-mesh-backend publishes when the
- * cached state behind the status changes). The ref is lowercased, as the
- * catalog compares refs case-insensitively.
+ * One entity's mesh status changes; `entityRef` as stringifyEntityRef gives
+ * it. Lowercased, as the catalog compares refs case-insensitively.
  */
 export function entityStatusChannel(entityRef: string): string {
   return `service-mesh:entity:${entityRef.toLocaleLowerCase('en-US')}`;
