@@ -15,6 +15,7 @@ export const MESH_ACTION_LABELS: Record<
   restart: 'Restart workloads',
   switchRevision: 'Switch revision',
   sidecarEgress: 'Apply Sidecar egress',
+  serviceEntry: 'Create ServiceEntry',
 };
 
 /**

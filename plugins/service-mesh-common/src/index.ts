@@ -15,4 +15,5 @@ export * from './signalChannels';
 export * from './types';
 export * from './upgradePhases';
 export * from './sidecarEgress';
+export * from './serviceEntry';
 export * from './workloadKinds';

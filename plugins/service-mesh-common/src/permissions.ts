@@ -75,6 +75,21 @@ export const serviceMeshSidecarUpdatePermission = createPermission({
 });
 
 /**
+ * Create or update a `ServiceEntry` declaring external hosts. Its own
+ * permission rather than the Sidecar's: a Sidecar only narrows what proxies
+ * see, while a ServiceEntry lets the namespace reach a host outside the
+ * cluster (under `REGISTRY_ONLY`), which platform or security teams often
+ * keep for themselves.
+ *
+ * @public
+ */
+export const serviceMeshServiceEntryUpdatePermission = createPermission({
+  name: 'service-mesh.serviceentry.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * Override a guard rail (`force`), such as switching to a revision whose
  * injector is not ready. Checked in addition to the action's own permission.
  *
@@ -139,6 +154,7 @@ export const serviceMeshEntityPermissions = [
   serviceMeshRevisionSwitchPermission,
   serviceMeshRestartPermission,
   serviceMeshSidecarUpdatePermission,
+  serviceMeshServiceEntryUpdatePermission,
   serviceMeshForcePermission,
 ];
 
@@ -191,4 +207,5 @@ export const serviceMeshActionPermissions = {
   switchRevision: serviceMeshRevisionSwitchPermission,
   restart: serviceMeshRestartPermission,
   sidecarEgress: serviceMeshSidecarUpdatePermission,
+  serviceEntry: serviceMeshServiceEntryUpdatePermission,
 } satisfies Record<ServiceMeshActionName, unknown>;

@@ -88,6 +88,8 @@ export type RestartRequest = Schemas['RestartRequest'];
 /** @public */
 export type SidecarEgressRequest = Schemas['SidecarEgressRequest'];
 /** @public */
+export type ServiceEntryRequest = Schemas['ServiceEntryRequest'];
+/** @public */
 export type NamespaceProvisionRequest = Schemas['NamespaceProvisionRequest'];
 /** @public */
 export type ControlPlaneList = Schemas['ControlPlaneList'];

@@ -240,6 +240,18 @@ export interface IstioSidecar extends KubeObject {
   };
 }
 
+/** Istio `networking.istio.io/v1` ServiceEntry: hosts added to the mesh's registry. */
+export interface IstioServiceEntry extends KubeObject {
+  spec?: {
+    hosts?: string[];
+    exportTo?: string[];
+    location?: string;
+    resolution?: string;
+    ports?: { number: number; name: string; protocol?: string }[];
+    [key: string]: unknown;
+  };
+}
+
 /** OpenShift `route.openshift.io/v1` Route. */
 export interface Route extends KubeObject {
   spec: {

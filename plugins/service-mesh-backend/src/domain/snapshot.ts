@@ -1,6 +1,7 @@
 import type {
   ConfigMap,
   Ingress,
+  IstioServiceEntry,
   IstioSidecar,
   KubeObject,
   MaistraInstallation,
@@ -61,6 +62,11 @@ export interface ClusterSnapshot {
   /** Sail `IstioCNI` resources. */
   istioCNIs?: KubeObject[];
   sidecars?: IstioSidecar[];
+  /**
+   * Not mirrored by the caches: only the ServiceEntry an action is about,
+   * read from the cluster for its plan; undefined when none was read.
+   */
+  serviceEntries?: IstioServiceEntry[];
   networkAttachmentDefinitions?: KubeObject[];
   routes?: Route[];
   ingresses?: Ingress[];

@@ -321,10 +321,16 @@ function describe(operation: KubeOperation): string {
   }${operation.name}`;
 }
 
+/** Kinds actions write that the caches do not mirror (see actionPlanners' unwatchedReads). */
+const UNWATCHED_PLURALS: Record<string, string> = {
+  ServiceEntry: 'serviceentries',
+};
+
 function pluralOf(kind: string): string {
   const spec = collections.find(c => c.kind === kind);
-  if (!spec) throw new InputError(`Writing ${kind} is not supported`);
-  return spec.plural;
+  const plural = spec?.plural ?? UNWATCHED_PLURALS[kind];
+  if (!plural) throw new InputError(`Writing ${kind} is not supported`);
+  return plural;
 }
 
 /** Maps a Kubernetes client error to an @backstage/errors type, never passing the raw error on. */

@@ -21,8 +21,8 @@ import type {
 } from '../kubernetes/ClusterRegistry';
 import type { ClusterCacheHealth } from '../kubernetes/ClusterCache';
 import { ClusterUnavailableError } from '../kubernetes/retry';
-import { planners } from './actionPlanners';
-import { applyInTurns } from './applyInTurns';
+import { planners, unwatchedReads } from './actionPlanners';
+import { applyInTurns, freshKey } from './applyInTurns';
 import { snapshotFromCache } from './clusterSnapshot';
 import { refusalToError } from './guardErrors';
 import {
@@ -159,15 +159,17 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         : request;
     const plan = (fresh: Map<string, unknown>) =>
       this.planResponse(action, planRequest, cluster, fresh);
+    const read = await readUnwatched(action, request, cluster);
     // The full plan is applied; the answer names only the entity's namespaces.
     if (request.dryRun) {
-      return withoutOtherNamespaces(plan(new Map()), namespaces);
+      return withoutOtherNamespaces(plan(read), namespaces);
     }
     return withoutOtherNamespaces(
       (await applyInTurns({
         cluster,
         turns: this.writeTurns,
         plan,
+        fresh: read,
         maxConflicts: this.options.maxAttempts ?? 100,
       })) as ServiceMeshActionResponses[A],
       namespaces,
@@ -220,6 +222,20 @@ export class DefaultServiceMeshService implements ServiceMeshService {
       () => namespacesOfEntityOn(scope, cluster),
     );
   }
+}
+
+/** The objects the action's plan needs that the cache does not mirror, read now (null: absent). */
+async function readUnwatched<A extends ServiceMeshActionName>(
+  action: A,
+  request: ActionRequest<A>,
+  cluster: MeshCluster,
+): Promise<Map<string, unknown>> {
+  const refs = unwatchedReads[action]?.(request, cluster) ?? [];
+  const read = new Map<string, unknown>();
+  for (const ref of refs) {
+    read.set(freshKey(ref), (await cluster.writer.read(ref)) ?? null);
+  }
+  return read;
 }
 
 /**

@@ -9,10 +9,12 @@ import {
   planEnroll,
   PlanOutcome,
   planRestart,
+  planServiceEntry,
   planSetInjection,
   planSidecarEgress,
   planSwitchRevision,
   planUnenroll,
+  serviceEntryName,
 } from '../domain';
 import type { MeshCluster } from '../kubernetes/ClusterRegistry';
 import type { ActionRequest } from './types';
@@ -70,4 +72,42 @@ export const planners: { [A in ServiceMeshActionName]: Planner<A> } = {
   sidecarEgress: described('sidecarEgress', (context, request) =>
     planSidecarEgress(context, request),
   ),
+  serviceEntry: described('serviceEntry', (context, request) =>
+    planServiceEntry(context, request),
+  ),
+};
+
+/** An object a planner reads that the caches do not mirror. */
+export interface UnwatchedObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The objects each action's plan needs that the caches do not mirror: read
+ * from the cluster once per request (a GET each, not a watched collection,
+ * as only the action needs them), then re-read after a lost race like any
+ * other object written.
+ */
+export const unwatchedReads: {
+  [A in ServiceMeshActionName]?: (
+    request: ActionRequest<A>,
+    cluster: MeshCluster,
+  ) => UnwatchedObjectRef[];
+} = {
+  // Where the Sidecar collection is watched, networking.istio.io/v1 is
+  // served; elsewhere nothing is read and the planner says there is no API.
+  serviceEntry: (request, cluster) =>
+    cluster.cache.serves('sidecars')
+      ? [
+          {
+            apiVersion: 'networking.istio.io/v1',
+            kind: 'ServiceEntry',
+            namespace: request.namespace,
+            name: serviceEntryName(request),
+          },
+        ]
+      : [],
 };

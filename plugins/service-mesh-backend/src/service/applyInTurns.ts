@@ -20,6 +20,8 @@ export interface ApplyInTurnsOptions {
    * cache's copies. Throws when the plan is refused.
    */
   plan(fresh: Map<string, unknown>): MeshActionResponse;
+  /** Objects already read from the cluster for this request (see unwatchedReads). */
+  fresh?: Map<string, unknown>;
   /** Re-plans allowed after a lost race (409, failed `test`). */
   maxConflicts: number;
   /** How long a finished write waits for the cache to show it; default 1 s. */
@@ -40,7 +42,7 @@ export interface ApplyInTurnsOptions {
 export async function applyInTurns(
   options: ApplyInTurnsOptions,
 ): Promise<MeshActionResponse> {
-  const fresh = new Map<string, unknown>();
+  const fresh = new Map<string, unknown>(options.fresh);
   const state: AttemptState = {
     conflicts: 0,
     uncertain: 0,

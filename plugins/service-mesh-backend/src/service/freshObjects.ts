@@ -9,6 +9,8 @@ const LISTS: Record<string, keyof ClusterSnapshot> = {
   ServiceMeshMemberRoll: 'serviceMeshMemberRolls',
   ServiceMeshMember: 'serviceMeshMembers',
   Sidecar: 'sidecars',
+  // Not mirrored: read for the plan (actionPlanners' unwatchedReads).
+  ServiceEntry: 'serviceEntries',
   // Written by upgrades: tags, and the control plane's version.
   MutatingWebhookConfiguration: 'mutatingWebhookConfigurations',
   Istio: 'istios',

@@ -232,6 +232,12 @@ export async function createRouter(
       res.json(await runAction('sidecarEgress', req, req.body));
     },
   );
+  router.post(
+    '/entities/:kind/:namespace/:name/actions/serviceEntry',
+    async (req, res) => {
+      res.json(await runAction('serviceEntry', req, req.body));
+    },
+  );
 
   // Every other action name. An own-property lookup, so that names such as
   // `constructor` or `__proto__` are unknown too.

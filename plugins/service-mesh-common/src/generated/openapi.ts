@@ -151,6 +151,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entities/{kind}/{namespace}/{name}/actions/serviceEntry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create or update a ServiceEntry declaring external hosts for the namespace.
+     * @description Needs `service-mesh.serviceentry.update`. The ServiceEntry is
+     *     `MESH_EXTERNAL`, resolved by DNS and exported to its own namespace
+     *     only. An identical one changes nothing; one of the same name with
+     *     another spec is replaced, guarded by its resourceVersion.
+     */
+    post: operations['serviceEntry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/upgrades': {
     parameters: {
       query?: never;
@@ -447,6 +470,25 @@ export interface components {
       workloadSelector?: {
         [key: string]: string;
       };
+    };
+    ServiceEntryRequest: {
+      cluster: components['schemas']['ClusterName'];
+      namespace: components['schemas']['KubernetesName'];
+      dryRun?: components['schemas']['DryRun'];
+      force?: components['schemas']['Force'];
+      /** @description Name of the ServiceEntry; `external-hosts` when absent. */
+      name?: components['schemas']['KubernetesName'];
+      /**
+       * @description External host names, such as `api.stripe.com`: dotted DNS names,
+       *     no wildcards, no cluster-local (`.svc`, `.cluster.local`) names.
+       */
+      hosts: string[];
+      /**
+       * @description The port declared: `TLS` (443, the default), `HTTPS` (443) or
+       *     `HTTP` (80).
+       * @enum {string}
+       */
+      protocol?: 'TLS' | 'HTTPS' | 'HTTP';
     };
     NamespaceProvisionRequest: {
       cluster: components['schemas']['ClusterName'];
@@ -1252,6 +1294,11 @@ export interface components {
         'application/json': components['schemas']['SidecarEgressRequest'];
       };
     };
+    ServiceEntryRequest: {
+      content: {
+        'application/json': components['schemas']['ServiceEntryRequest'];
+      };
+    };
     UpgradeRequest: {
       content: {
         'application/json': components['schemas']['UpgradeRequest'];
@@ -1452,6 +1499,31 @@ export interface operations {
           'application/json': components['schemas']['SidecarEgressResponse'];
         };
       };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+      503: components['responses']['ErrorResponse'];
+    };
+  };
+  serviceEntry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Entity kind, such as `component` (checked by the backend). */
+        kind: components['parameters']['kind'];
+        /** @description Catalog namespace of the entity (checked by the backend). */
+        namespace: components['parameters']['namespace'];
+        /** @description Entity name (checked by the backend). */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody: components['requestBodies']['ServiceEntryRequest'];
+    responses: {
+      200: components['responses']['MeshActionResponse'];
       400: components['responses']['ErrorResponse'];
       401: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];

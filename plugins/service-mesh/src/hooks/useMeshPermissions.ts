@@ -64,6 +64,9 @@ export function useMeshPermissions(entity: Entity): MeshPermissions {
       resourceRef,
     }),
   );
+  const serviceEntry = check(
+    usePermission({ permission: permissionOf.serviceEntry, resourceRef }),
+  );
   const force = check(
     usePermission({ permission: serviceMeshForcePermission, resourceRef }),
   );
@@ -76,6 +79,7 @@ export function useMeshPermissions(entity: Entity): MeshPermissions {
       switchRevision: revision,
       restart,
       sidecarEgress: sidecar,
+      serviceEntry,
     },
     force,
   };

@@ -4,6 +4,7 @@ import type {
   ServiceMeshActionName,
   ServiceMeshActionRequests,
 } from '@mesh-backstage/plugin-service-mesh-common';
+import { DEFAULT_SERVICE_ENTRY_NAME } from '@mesh-backstage/plugin-service-mesh-common';
 
 /*
  * Plans in plain words ("Set istio-injection to enabled; remove
@@ -128,6 +129,13 @@ export function alreadyDone<A extends ServiceMeshActionName>(
       return 'Nothing to restart: these workloads were already restarted, or there are none';
     case 'sidecarEgress':
       return 'The Sidecar egress is already as asked';
+    case 'serviceEntry': {
+      const { name, namespace, hosts } =
+        request as ServiceMeshActionRequests['serviceEntry'];
+      return `ServiceEntry ${
+        name ?? DEFAULT_SERVICE_ENTRY_NAME
+      } in ${namespace} already declares ${[...new Set(hosts)].join(', ')}`;
+    }
     default:
       return 'Already as asked';
   }

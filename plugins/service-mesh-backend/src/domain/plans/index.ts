@@ -6,6 +6,8 @@ export { planSwitchRevision } from './switchRevision';
 export { planRestart } from './restart';
 export { planSidecarEgress } from './sidecarEgress';
 export type { SidecarEgressOptions } from './sidecarEgress';
+export { planServiceEntry, serviceEntryName } from './serviceEntry';
+export type { ServiceEntryOptions } from './serviceEntry';
 export {
   createOperation,
   deleteOperation,

@@ -11,6 +11,7 @@ import {
 import {
   componentEntity,
   renderWithMesh,
+  serveMesh,
 } from '../../__testUtils__/renderWithMesh';
 import type { MeshPermissions } from '../../hooks/useMeshPermissions';
 import { NamespaceMeshPanel } from './NamespaceMeshPanel';
@@ -24,6 +25,7 @@ const permissions: MeshPermissions = {
     switchRevision: allowed,
     restart: allowed,
     sidecarEgress: allowed,
+    serviceEntry: allowed,
   },
   force: allowed,
 };
@@ -103,6 +105,56 @@ describe('NamespaceMeshPanel', () => {
         request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
       }),
     );
+  });
+});
+
+describe('NamespaceMeshPanel Sidecar egress editor', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('opens the ServiceEntry confirmation for an external host and keeps the editor open', async () => {
+    const status = bookinfoInMesh();
+    const entity = componentEntity('bookinfo');
+    serveMesh(server, { entity, status });
+    const onAction = jest.fn();
+    await renderWithMesh(
+      <NamespaceMeshPanel
+        entity={entity}
+        cluster={status.clusters[0]}
+        namespace={status.clusters[0].namespaces[0]}
+        permissions={permissions}
+        onAction={onAction}
+      />,
+      { entity },
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Edit Sidecar egress' }),
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Egress host' }),
+      'api.stripe.com',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Use */api.stripe.com' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create ServiceEntry' }),
+    );
+
+    expect(onAction).toHaveBeenCalledWith({
+      action: 'serviceEntry',
+      title: 'Create ServiceEntry external-hosts in bookinfo',
+      request: {
+        cluster: status.clusters[0].name,
+        namespace: 'bookinfo',
+        hosts: ['api.stripe.com'],
+        protocol: 'TLS',
+      },
+    });
+    expect(
+      screen.getByRole('region', { name: 'Sidecar egress of bookinfo' }),
+    ).toBeInTheDocument();
   });
 });
 

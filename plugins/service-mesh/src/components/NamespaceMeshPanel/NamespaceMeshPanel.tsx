@@ -9,6 +9,7 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
+  DEFAULT_SERVICE_ENTRY_NAME,
   MESH_ACTION_LABELS,
   type ClusterMeshStatus,
   type NamespaceMeshStatus,
@@ -195,6 +196,16 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
               cluster={cluster.name}
               namespace={namespace}
               onCancel={() => setEditingEgress(false)}
+              serviceEntryPermission={permissions.actions.serviceEntry}
+              onCreateServiceEntry={request =>
+                onAction({
+                  action: 'serviceEntry',
+                  title: `Create ServiceEntry ${
+                    request.name ?? DEFAULT_SERVICE_ENTRY_NAME
+                  } in ${ns}`,
+                  request,
+                })
+              }
               onSubmit={request => {
                 setEditingEgress(false);
                 onAction({

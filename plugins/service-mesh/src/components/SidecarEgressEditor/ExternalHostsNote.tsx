@@ -1,46 +1,54 @@
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import {
+  externalServiceEntry,
+  MESH_ACTION_LABELS,
+  SERVICE_ENTRY_PORTS,
+  type ServiceEntryProtocol,
+  type ServiceEntryRequest,
+} from '@mesh-backstage/plugin-service-mesh-common';
 import { stringify } from 'yaml';
+import type { ActionPermission } from '../../hooks/useMeshPermissions';
+import { ActionButton } from '../ActionButton';
 
 /** The host part of `*\/api.stripe.com`. */
 function dnsName(host: string): string {
   return host.slice(host.indexOf('/') + 1);
 }
 
-/**
- * A ServiceEntry declaring external hosts for the namespace, as a starting
- * point: HTTPS on 443, resolved by DNS, visible to this namespace only.
- */
-export function serviceEntryYaml(hosts: string[], namespace: string): string {
-  return stringify(
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'ServiceEntry',
-      metadata: { name: 'external-hosts', namespace },
-      spec: {
-        hosts: hosts.map(dnsName),
-        exportTo: ['.'],
-        location: 'MESH_EXTERNAL',
-        resolution: 'DNS',
-        ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
-      },
-    },
-    { lineWidth: 0 },
-  );
+const PROTOCOLS = Object.values(SERVICE_ENTRY_PORTS);
+
+export interface ExternalHostsNoteProps {
+  /** The editor's external egress hosts, such as `*\/api.stripe.com`. */
+  hosts: string[];
+  cluster: string;
+  namespace: string;
+  permission: ActionPermission;
+  /** Opens the confirmation for the ServiceEntry (the action dialog). */
+  onCreate: (request: ServiceEntryRequest) => void;
 }
 
 /**
  * Says that hosts outside the cluster need a ServiceEntry too: a Sidecar
  * only narrows what the mesh already knows, and the mesh knows an external
  * host only once a ServiceEntry declares it (with outboundTrafficPolicy
- * REGISTRY_ONLY, calls to it fail until then).
+ * REGISTRY_ONLY, calls to it fail until then). Shows the ServiceEntry, to
+ * copy or to create here through the usual confirmation.
  */
-export function ExternalHostsNote(props: {
-  hosts: string[];
-  namespace: string;
-}) {
-  const { hosts, namespace } = props;
+export function ExternalHostsNote(props: ExternalHostsNoteProps) {
+  const { hosts, cluster, namespace, permission, onCreate } = props;
+  const [protocol, setProtocol] = useState<ServiceEntryProtocol>('TLS');
+  const request: ServiceEntryRequest = {
+    cluster,
+    namespace,
+    hosts: [...new Set(hosts.map(dnsName))],
+    protocol,
+  };
+  const denied = !permission.loading && !permission.allowed;
+  const reasonId = `service-mesh-service-entry-reason-${cluster}-${namespace}`;
   return (
     <Box mt={2}>
       <Alert severity="info">
@@ -48,8 +56,9 @@ export function ExternalHostsNote(props: {
           {hosts.join(', ')} {hosts.length === 1 ? 'is' : 'are'} outside the
           cluster. A Sidecar only narrows what the mesh knows; the mesh knows an
           external host once a ServiceEntry declares it. This ServiceEntry
-          declares {hosts.length === 1 ? 'it' : 'them'} for {namespace}; apply
-          it with your usual deployment (the Sidecar egress does not create it):
+          declares {hosts.length === 1 ? 'it' : 'them'} for {namespace} only;
+          create it here, or apply it with your usual deployment (the Sidecar
+          egress does not create it):
         </Typography>
         <Box
           component="pre"
@@ -60,8 +69,40 @@ export function ExternalHostsNote(props: {
             overflowX: 'auto',
           }}
         >
-          {serviceEntryYaml(hosts, namespace)}
+          {stringify(externalServiceEntry(request), { lineWidth: 0 })}
         </Box>
+        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+          <TextField
+            select
+            id={`service-mesh-service-entry-port-${cluster}-${namespace}`}
+            label="Port"
+            value={protocol}
+            onChange={e => setProtocol(e.target.value as ServiceEntryProtocol)}
+            SelectProps={{ native: true }}
+            InputLabelProps={{ shrink: true }}
+            variant="outlined"
+            size="small"
+          >
+            {PROTOCOLS.map(port => (
+              <option key={port.protocol} value={port.protocol}>
+                {port.protocol} on {port.number}
+              </option>
+            ))}
+          </TextField>
+          <ActionButton
+            permission={permission}
+            reasonId={reasonId}
+            size="small"
+            onClick={() => onCreate(request)}
+          >
+            {MESH_ACTION_LABELS.serviceEntry}
+          </ActionButton>
+        </Box>
+        {denied && (
+          <Typography variant="body2" id={reasonId}>
+            {permission.reason}
+          </Typography>
+        )}
       </Alert>
     </Box>
   );

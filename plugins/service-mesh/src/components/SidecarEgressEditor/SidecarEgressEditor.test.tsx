@@ -15,6 +15,8 @@ import {
 } from '../../__testUtils__/renderWithMesh';
 import { SidecarEgressEditor } from './SidecarEgressEditor';
 
+const allowed = { allowed: true, loading: false };
+
 // Full app renders with material-table are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
@@ -38,6 +40,8 @@ describe('SidecarEgressEditor', () => {
         namespace={ns}
         onSubmit={onSubmit}
         onCancel={jest.fn()}
+        serviceEntryPermission={allowed}
+        onCreateServiceEntry={jest.fn()}
       />,
       { entity },
     );
@@ -204,6 +208,8 @@ describe('SidecarEgressEditor', () => {
         namespace={bookinfoNamespace()}
         onSubmit={jest.fn()}
         onCancel={jest.fn()}
+        serviceEntryPermission={allowed}
+        onCreateServiceEntry={jest.fn()}
       />,
       { entity },
     );

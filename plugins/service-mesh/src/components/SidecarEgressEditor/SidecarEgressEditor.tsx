@@ -15,9 +15,11 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import Alert from '@material-ui/lab/Alert';
 import type {
   NamespaceMeshStatus,
+  ServiceEntryRequest,
   SidecarEgressRequest,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { serviceMeshApiRef } from '../../api';
+import type { ActionPermission } from '../../hooks/useMeshPermissions';
 import {
   defaultEgressHosts,
   egressHostProblem,
@@ -38,6 +40,10 @@ export interface SidecarEgressEditorProps {
   /** Opens the confirmation for the request (the action dialog). */
   onSubmit: (request: SidecarEgressRequest) => void;
   onCancel: () => void;
+  /** Who may create the ServiceEntry that external hosts need. */
+  serviceEntryPermission: ActionPermission;
+  /** Opens the confirmation for that ServiceEntry; the editor stays open. */
+  onCreateServiceEntry: (request: ServiceEntryRequest) => void;
 }
 
 /** The namespace-wide Sidecar the editor edits, if one exists. */
@@ -61,7 +67,15 @@ type Preview =
  * the confirmation that Apply opens.
  */
 export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
-  const { entity, cluster, namespace, onSubmit, onCancel } = props;
+  const {
+    entity,
+    cluster,
+    namespace,
+    onSubmit,
+    onCancel,
+    serviceEntryPermission,
+    onCreateServiceEntry,
+  } = props;
   const api = useApi(serviceMeshApiRef);
   const existing = namespaceSidecar(namespace);
   const [hosts, setHosts] = useState<string[]>(
@@ -193,7 +207,13 @@ export function SidecarEgressEditor(props: SidecarEgressEditorProps) {
         </Box>
       )}
       {external.length > 0 && (
-        <ExternalHostsNote hosts={external} namespace={namespace.name} />
+        <ExternalHostsNote
+          hosts={external}
+          cluster={cluster}
+          namespace={namespace.name}
+          permission={serviceEntryPermission}
+          onCreate={onCreateServiceEntry}
+        />
       )}
       <Box mt={2} aria-live="polite">
         <Typography variant="subtitle1" component="h5">

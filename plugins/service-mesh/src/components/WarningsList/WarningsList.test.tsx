@@ -14,6 +14,7 @@ const permissions: MeshPermissions = {
     switchRevision: allowed,
     restart: allowed,
     sidecarEgress: allowed,
+    serviceEntry: allowed,
   },
   force: allowed,
 };

@@ -357,6 +357,52 @@ export const spec = {
         },
       },
     },
+    '/entities/{kind}/{namespace}/{name}/actions/serviceEntry': {
+      post: {
+        operationId: 'serviceEntry',
+        summary:
+          'Create or update a ServiceEntry declaring external hosts for the namespace.',
+        description:
+          'Needs `service-mesh.serviceentry.update`. The ServiceEntry is\n`MESH_EXTERNAL`, resolved by DNS and exported to its own namespace\nonly. An identical one changes nothing; one of the same name with\nanother spec is replaced, guarded by its resourceVersion.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          $ref: '#/components/requestBodies/ServiceEntryRequest',
+        },
+        responses: {
+          '200': {
+            $ref: '#/components/responses/MeshActionResponse',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/upgrades': {
       get: {
         operationId: 'listUpgrades',
@@ -839,6 +885,16 @@ export const spec = {
           },
         },
       },
+      ServiceEntryRequest: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/ServiceEntryRequest',
+            },
+          },
+        },
+      },
       UpgradeRequest: {
         required: true,
         content: {
@@ -1160,6 +1216,48 @@ export const spec = {
             additionalProperties: {
               type: 'string',
             },
+          },
+        },
+      },
+      ServiceEntryRequest: {
+        type: 'object',
+        required: ['cluster', 'namespace', 'hosts'],
+        additionalProperties: false,
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/ClusterName',
+          },
+          namespace: {
+            $ref: '#/components/schemas/KubernetesName',
+          },
+          dryRun: {
+            $ref: '#/components/schemas/DryRun',
+          },
+          force: {
+            $ref: '#/components/schemas/Force',
+          },
+          name: {
+            $ref: '#/components/schemas/KubernetesName',
+            description:
+              'Name of the ServiceEntry; `external-hosts` when absent.',
+          },
+          hosts: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 50,
+            description:
+              'External host names, such as `api.stripe.com`: dotted DNS names,\nno wildcards, no cluster-local (`.svc`, `.cluster.local`) names.\n',
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 253,
+            },
+          },
+          protocol: {
+            type: 'string',
+            enum: ['TLS', 'HTTPS', 'HTTP'],
+            description:
+              'The port declared: `TLS` (443, the default), `HTTPS` (443) or\n`HTTP` (80).\n',
           },
         },
       },
@@ -3227,6 +3325,15 @@ export type EndpointMap = {
     >;
     response: JsonContent<
       paths['/entities/{kind}/{namespace}/{name}/actions/sidecarEgress']['post']['responses'][200]
+    >;
+  };
+  '#post|/entities/{kind}/{namespace}/{name}/actions/serviceEntry': {
+    path: paths['/entities/{kind}/{namespace}/{name}/actions/serviceEntry']['post']['parameters']['path'];
+    body: JsonContent<
+      paths['/entities/{kind}/{namespace}/{name}/actions/serviceEntry']['post']['requestBody']
+    >;
+    response: JsonContent<
+      paths['/entities/{kind}/{namespace}/{name}/actions/serviceEntry']['post']['responses'][200]
     >;
   };
   '#get|/upgrades': {
