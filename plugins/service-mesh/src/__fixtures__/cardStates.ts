@@ -35,6 +35,23 @@ export const restartCheckoutIntent = {
   },
 };
 
+/** Switching checkout to `revision`, offering the restart of its workloads. */
+export function switchCheckoutIntent(revision: string) {
+  return {
+    action: 'switchRevision' as const,
+    title: `Switch checkout to ${revision}`,
+    request: {
+      cluster: 'demo-istio-revisions',
+      namespace: 'checkout',
+      revision,
+    },
+    restart: {
+      intent: restartCheckoutIntent,
+      permission: { allowed: true, loading: false },
+    },
+  };
+}
+
 /**
  * The status with an error-level warning on its first namespace, as for a
  * missing CNI attachment, fixed by "Fix labels".

@@ -1,10 +1,12 @@
 import { act, renderHook } from '@testing-library/react';
 import type { EntityMeshStatus } from '@mesh-backstage/plugin-service-mesh-common';
-import { restartPlan } from '../__fixtures__/meshStatus';
+import { restartPlan, switchRevisionPlan } from '../__fixtures__/meshStatus';
 import {
   checkoutRollingOut,
   restartCheckoutIntent,
+  switchCheckoutIntent,
 } from '../__fixtures__/cardStates';
+import type { MeshActionIntent } from '../components/ActionDialog';
 import type { LiveConnection } from './useLiveData';
 import {
   FOLLOW_RELOAD_MS,
@@ -85,5 +87,48 @@ describe('useFollowedChange', () => {
     );
     expect(hook.result.current.change).toBeUndefined();
     expect(hook.result.current.progress).toBeUndefined();
+  });
+
+  describe('a restart confirmed with a change', () => {
+    // checkout does not use 1-25-0 yet.
+    const switchIntent: MeshActionIntent = switchCheckoutIntent('1-25-0');
+    const switched = { ...switchRevisionPlan, dryRun: false, applied: true };
+
+    it('follows the restart, after the change it came with', () => {
+      const { hook } = render('live');
+      act(() => hook.result.current.follow(switchIntent, switched));
+      act(() => hook.result.current.follow(restartCheckoutIntent, applied));
+      expect(hook.result.current.change).toMatchObject({
+        intent: restartCheckoutIntent,
+        afterChange: { intent: switchIntent },
+      });
+      expect(hook.result.current.progress?.text).toBe(
+        'Waiting for checkout to use 1-25-0',
+      );
+    });
+
+    it('keeps following the change when the restart changed nothing', () => {
+      const { hook } = render('live');
+      act(() => hook.result.current.follow(switchIntent, switched));
+      act(() =>
+        hook.result.current.follow(restartCheckoutIntent, {
+          ...applied,
+          applied: false,
+        }),
+      );
+      expect(hook.result.current.change?.intent).toBe(switchIntent);
+    });
+
+    it('follows an unrelated restart on its own', () => {
+      const { hook } = render('live');
+      act(() => hook.result.current.follow(switchIntent, switched));
+      act(() =>
+        hook.result.current.follow({ ...restartCheckoutIntent }, applied),
+      );
+      expect(hook.result.current.change?.afterChange).toBeUndefined();
+      expect(hook.result.current.progress?.text).toBe(
+        'Rolling out: 0 of 4 pods on the new proxy',
+      );
+    });
   });
 });

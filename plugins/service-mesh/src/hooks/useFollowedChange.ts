@@ -26,7 +26,11 @@ export interface FollowedChangeState {
   progress?: ChangeProgress;
   /** The change did not settle within {@link FOLLOW_TIMEOUT_MS}. */
   timedOut: boolean;
-  /** Starts following an applied action. */
+  /**
+   * Starts following an applied action; a restart confirmed with the
+   * change followed is followed after it, and one that changed nothing
+   * leaves that change followed.
+   */
   follow: (intent: MeshActionIntent, result: AnyActionResponse) => void;
   dismiss: () => void;
 }
@@ -70,9 +74,15 @@ export function useFollowedChange(
     (intent: MeshActionIntent, result: AnyActionResponse) => {
       setSettled(undefined);
       setTimedOut(false);
-      setChange(
-        result.applied ? { intent, result, appliedAt: Date.now() } : undefined,
-      );
+      setChange(previous => {
+        // The restart offered with the change followed: that change first.
+        const afterChange =
+          previous && previous.intent.restart?.intent === intent
+            ? previous
+            : undefined;
+        if (!result.applied) return afterChange;
+        return { intent, result, appliedAt: Date.now(), afterChange };
+      });
       refresh();
     },
     [refresh],

@@ -8,6 +8,7 @@ import {
 import {
   checkoutRollingOut,
   restartCheckoutIntent,
+  switchCheckoutIntent,
 } from '../__fixtures__/cardStates';
 import type {
   AnyActionResponse,
@@ -96,28 +97,34 @@ describe('changeProgress', () => {
     });
   });
 
-  it('follows the pods an enroll replaced when it restarted them too', () => {
-    const intent: MeshActionIntent = {
-      action: 'switchRevision',
-      title: 'Switch checkout to 1-24-3',
+  it('follows a restart confirmed with a change: the namespace first, then the pods', () => {
+    const switchCheckout: MeshActionIntent = switchCheckoutIntent('1-25-0');
+    const one: MeshActionIntent = {
+      ...restartCheckout,
       request: {
-        cluster: 'demo-istio-revisions',
-        namespace: 'checkout',
-        revision: '1-24-3',
+        ...restartCheckout.request,
+        workloads: [{ kind: 'Deployment', name: 'checkout' }],
       },
     };
-    const change = followed(intent, {
-      ...enrollPlan,
-      dryRun: false,
-      applied: true,
-      podsToReplace: [
-        {
-          name: 'checkout-abc',
-          workload: { kind: 'Deployment', name: 'checkout' },
-        },
-      ],
+    const change = {
+      ...followed(one),
+      afterChange: followed(switchCheckout, {
+        ...enrollPlan,
+        dryRun: false,
+        applied: true,
+      }),
+    };
+    // checkout still uses 1-24-3: the switch has not reached it yet.
+    expect(changeProgress(checkoutWith([1, 0]), change)).toEqual({
+      settled: false,
+      text: 'Waiting for checkout to use 1-25-0',
     });
-    expect(changeProgress(checkoutWith([1, 0]), change)).toMatchObject({
+    expect(
+      changeProgress(checkoutWith([1, 0]), {
+        ...change,
+        afterChange: followed(switchCheckoutIntent('1-24-3')),
+      }),
+    ).toMatchObject({
       settled: false,
       text: 'Rolling out: 1 of 2 pods on the new proxy',
     });

@@ -15,6 +15,12 @@ export interface FollowedChange {
   result: AnyActionResponse;
   /** When the change was applied (ms since the epoch). */
   appliedAt: number;
+  /**
+   * For a restart confirmed with a change ("enroll and restart the
+   * workloads"): that change, whose effect on the namespace comes first,
+   * as the new pods get what the namespace says when they start.
+   */
+  afterChange?: FollowedChange;
 }
 
 export interface ChangeProgress {
@@ -50,29 +56,15 @@ export function podsOnNewProxy(workload: WorkloadMeshStatus): number {
 }
 
 function restartedWorkloads(
-  change: FollowedChange,
+  { intent }: FollowedChange,
   namespace: NamespaceMeshStatus,
 ): WorkloadMeshStatus[] | undefined {
-  const { intent, result } = change;
-  if (intent.action === 'restart') {
-    const named = intent.request.workloads;
-    return namespace.workloads.filter(w =>
-      named
-        ? named.some(n => n.kind === w.kind && n.name === w.name)
-        : isRestartableKind(w.kind),
-    );
-  }
-  // An enroll or switch confirmed "and restart the workloads": the result
-  // is the restart's, and the offer names the workloads it restarted.
-  const replaced = result.podsToReplace ?? [];
-  if (replaced.length === 0) return undefined;
-  const offered = intent.restart?.intent.request.workloads;
+  if (intent.action !== 'restart') return undefined;
+  const named = intent.request.workloads;
   return namespace.workloads.filter(w =>
-    offered
-      ? offered.some(o => o.kind === w.kind && o.name === w.name)
-      : replaced.some(
-          p => p.workload?.kind === w.kind && p.workload.name === w.name,
-        ),
+    named
+      ? named.some(n => n.kind === w.kind && n.name === w.name)
+      : isRestartableKind(w.kind),
   );
 }
 
@@ -143,7 +135,7 @@ export function changeProgress(
   if (!namespace) {
     return { settled: false, text: `Waiting for the status of ${ns}` };
   }
-  const own = namespaceChange(change.intent, namespace);
+  const own = namespaceChange((change.afterChange ?? change).intent, namespace);
   if (!own.done) {
     return { settled: false, text: own.waitingFor };
   }

@@ -59,6 +59,34 @@ describe('ServiceMeshCard next step', () => {
     );
   }
 
+  /** The card waits for legacy-billing's membership, under the progress bar named. */
+  async function expectAwaitingMembership(progressName: string) {
+    expect(
+      await screen.findByText(
+        'Waiting for legacy-billing to become a member of the mesh…',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: progressName }),
+    ).toBeInTheDocument();
+  }
+
+  /** Opens Enroll from the card and ticks "and restart the workloads". */
+  async function openEnrollWithRestart() {
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Enroll in mesh' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Enroll legacy-billing in the mesh',
+    });
+    await userEvent.click(
+      await within(dialog).findByRole('checkbox', {
+        name: /^and restart the 1 workload/,
+      }),
+    );
+    return dialog;
+  }
+
   it('leads with Enroll for an entity outside the mesh, and links to the tab', async () => {
     const { entity } = serve('legacy-billing', legacyBillingNotInMesh);
     await renderWithMesh(<ServiceMeshCard />, { entity });
@@ -173,27 +201,16 @@ describe('ServiceMeshCard next step', () => {
         at: new Date().toISOString(),
       });
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Enroll in mesh' }),
-    );
-    const dialog = await screen.findByRole('dialog', {
-      name: 'Enroll legacy-billing in the mesh',
-    });
-    await userEvent.click(
-      await within(dialog).findByRole('checkbox', {
-        name: /^and restart the 1 workload/,
-      }),
-    );
+    await openEnrollWithRestart();
     await confirmInDialog('Enroll legacy-billing in the mesh');
     expect(mesh.actions.filter(a => !a.body.dryRun).map(a => a.action)).toEqual(
       ['enroll', 'restart'],
     );
 
-    expect(
-      await screen.findByText(
-        'Waiting for legacy-billing to become a member of the mesh…',
-      ),
-    ).toBeInTheDocument();
+    // The restart is followed, after the membership it needs.
+    await expectAwaitingMembership(
+      'Progress: Restart workloads in legacy-billing',
+    );
     state = 'member';
     changed();
     expect(
@@ -208,6 +225,45 @@ describe('ServiceMeshCard next step', () => {
     expect(
       screen.getByText('1 of 1 workloads with sidecar'),
     ).toBeInTheDocument();
+  });
+
+  it('keeps following the enrollment when the restart confirmed with it changed nothing', async () => {
+    const entity = componentEntity('legacy-billing');
+    const mesh = serveMesh(server, {
+      entity,
+      status: legacyBillingNotInMesh,
+      respond: (action, body) => {
+        if (action === 'restart' && !body.dryRun) {
+          return {
+            json: {
+              dryRun: false,
+              applied: false,
+              change: { operations: [] },
+              summary: 'Nothing to restart',
+            },
+          };
+        }
+        return {
+          json: {
+            ...(action === 'restart' ? restartPlan : enrollPlan),
+            dryRun: Boolean(body.dryRun),
+            applied: !body.dryRun,
+          },
+        };
+      },
+    });
+    await renderWithMesh(<ServiceMeshCard />, { entity });
+
+    const dialog = await openEnrollWithRestart();
+    await within(dialog).findByRole('region', { name: 'Then the restart' });
+    await confirmInDialog('Enroll legacy-billing in the mesh');
+
+    expect(mesh.actions.filter(a => !a.body.dryRun).map(a => a.action)).toEqual(
+      ['enroll', 'restart'],
+    );
+    await expectAwaitingMembership(
+      'Progress: Enroll legacy-billing in the mesh',
+    );
   });
 
   it('follows a restart pod by pod on signals until the card says "In mesh"', async () => {

@@ -249,7 +249,7 @@ export function ServiceMeshCard() {
             intent={intent}
             canForce={permissions.force.allowed}
             onClose={() => setIntent(undefined)}
-            onApplied={result => followed.follow(intent, result)}
+            onApplied={(result, applied) => followed.follow(applied, result)}
           />
         )}
       </InfoCard>

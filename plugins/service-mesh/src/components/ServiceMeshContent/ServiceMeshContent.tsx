@@ -146,7 +146,7 @@ export function ServiceMeshContent() {
           intent={intent}
           canForce={permissions.force.allowed}
           onClose={() => setIntent(undefined)}
-          onApplied={result => followed.follow(intent, result)}
+          onApplied={(result, applied) => followed.follow(applied, result)}
         />
       )}
     </Grid>
