@@ -6,28 +6,14 @@ import {
   enrollPlan,
   injectorNotReadyConflict,
   restartPlan,
-  searchWithWarnings,
   sidecarEgressPlan,
   switchRevisionPlan,
 } from '../../__fixtures__/meshStatus';
 import {
-  componentEntity,
-  renderWithMesh,
-  serveMesh,
-} from '../../__testUtils__/renderWithMesh';
-import { ActionDialog } from './ActionDialog';
-import type { MeshActionIntent } from './meshActionIntent';
-
-const entity = componentEntity('search-service');
-const switchIntent: MeshActionIntent = {
-  action: 'switchRevision',
-  title: 'Switch search to 1-24-3',
-  request: {
-    cluster: 'demo-istio-revisions',
-    namespace: 'search',
-    revision: '1-24-3',
-  },
-};
+  answered,
+  renderActionDialog,
+  switchSearchIntent,
+} from '../../__testUtils__/renderActionDialog';
 
 // Full app renders with material-table are slow on a loaded CI machine.
 jest.setTimeout(30_000);
@@ -36,41 +22,11 @@ describe('ActionDialog', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  function renderDialog(
-    intent: MeshActionIntent,
-    respond: Parameters<typeof serveMesh>[1]['respond'],
-    options: { canForce?: boolean } = {},
-  ) {
-    const mesh = serveMesh(server, {
-      entity,
-      status: searchWithWarnings(),
-      respond,
-    });
-    const onApplied = jest.fn();
-    const onClose = jest.fn();
-    const rendered = renderWithMesh(
-      <ActionDialog
-        entity={entity}
-        intent={intent}
-        canForce={options.canForce ?? false}
-        onApplied={onApplied}
-        onClose={onClose}
-      />,
-      { entity },
-    );
-    return { mesh, onApplied, onClose, rendered };
-  }
-
-  const applied = <T extends { dryRun: boolean }>(
-    plan: T,
-    dryRun: unknown,
-  ) => ({
-    json: { ...plan, dryRun: Boolean(dryRun), applied: !dryRun },
-  });
-
   it('shows the dry run, then applies on Confirm', async () => {
-    const { mesh, onApplied } = renderDialog(switchIntent, (_a, body) =>
-      applied(switchRevisionPlan, body.dryRun),
+    const { mesh, onApplied } = renderActionDialog(
+      server,
+      switchSearchIntent,
+      (_a, body) => answered(switchRevisionPlan, body.dryRun),
     );
 
     const dialog = await screen.findByRole('dialog', {
@@ -98,7 +54,7 @@ describe('ActionDialog', () => {
     expect(mesh.actions).toEqual([
       {
         action: 'switchRevision',
-        body: { ...switchIntent.request, dryRun: true },
+        body: { ...switchSearchIntent.request, dryRun: true },
       },
     ]);
 
@@ -109,30 +65,33 @@ describe('ActionDialog', () => {
     expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
     expect(mesh.actions[1]).toEqual({
       action: 'switchRevision',
-      body: { ...switchIntent.request, dryRun: false },
+      body: { ...switchSearchIntent.request, dryRun: false },
     });
     expect(onApplied).toHaveBeenCalledWith(
       expect.objectContaining({ applied: true }),
-      switchIntent,
+      switchSearchIntent,
     );
     expect(within(dialog).getByRole('button', { name: 'Close' })).toBeEnabled();
   });
 
   it('shows the error body when applying fails', async () => {
-    const { onApplied } = renderDialog(switchIntent, (_a, body) =>
-      body.dryRun
-        ? applied(switchRevisionPlan, true)
-        : {
-            status: 503,
-            json: {
-              error: {
-                name: 'ServiceUnavailableError',
-                message:
-                  'Cluster demo-istio-revisions is not readable yet: connect ECONNREFUSED; nothing was changed',
+    const { onApplied } = renderActionDialog(
+      server,
+      switchSearchIntent,
+      (_a, body) =>
+        body.dryRun
+          ? answered(switchRevisionPlan, true)
+          : {
+              status: 503,
+              json: {
+                error: {
+                  name: 'ServiceUnavailableError',
+                  message:
+                    'Cluster demo-istio-revisions is not readable yet: connect ECONNREFUSED; nothing was changed',
+                },
+                response: { statusCode: 503 },
               },
-              response: { statusCode: 503 },
             },
-          },
     );
 
     const dialog = await screen.findByRole('dialog');
@@ -149,8 +108,9 @@ describe('ActionDialog', () => {
   });
 
   it('offers Force on a guard-rail refusal to users with the force permission', async () => {
-    const { mesh } = renderDialog(
-      switchIntent,
+    const { mesh } = renderActionDialog(
+      server,
+      switchSearchIntent,
       (_a, body) =>
         body.force
           ? {
@@ -187,14 +147,14 @@ describe('ActionDialog', () => {
     );
     expect(await within(dialog).findByText('Applied')).toBeInTheDocument();
     expect(mesh.actions.map(a => a.body)).toEqual([
-      { ...switchIntent.request, dryRun: true },
-      { ...switchIntent.request, dryRun: true, force: true },
-      { ...switchIntent.request, dryRun: false, force: true },
+      { ...switchSearchIntent.request, dryRun: true },
+      { ...switchSearchIntent.request, dryRun: true, force: true },
+      { ...switchSearchIntent.request, dryRun: false, force: true },
     ]);
   });
 
   it('explains a guard-rail refusal without Force to other users', async () => {
-    renderDialog(switchIntent, () => ({
+    renderActionDialog(server, switchSearchIntent, () => ({
       status: 409,
       json: injectorNotReadyConflict,
     }));
@@ -214,7 +174,8 @@ describe('ActionDialog', () => {
   });
 
   it('lists the pods a restart replaces', async () => {
-    renderDialog(
+    renderActionDialog(
+      server,
       {
         action: 'restart',
         title: 'Restart search-indexer',
@@ -224,7 +185,7 @@ describe('ActionDialog', () => {
           workloads: [{ kind: 'Deployment', name: 'search-indexer' }],
         },
       },
-      (_a, body) => applied(restartPlan, body.dryRun),
+      (_a, body) => answered(restartPlan, body.dryRun),
     );
 
     const dialog = await screen.findByRole('dialog', {
@@ -240,7 +201,8 @@ describe('ActionDialog', () => {
 
   it('restarts once on a double click, and retries an error with the same key', async () => {
     let failNext = true;
-    const { mesh } = renderDialog(
+    const { mesh } = renderActionDialog(
+      server,
       {
         action: 'restart',
         title: 'Restart search-indexer',
@@ -257,7 +219,7 @@ describe('ActionDialog', () => {
             },
           };
         }
-        return applied(restartPlan, body.dryRun);
+        return answered(restartPlan, body.dryRun);
       },
     );
     const dialog = await screen.findByRole('dialog', {
@@ -292,7 +254,8 @@ describe('ActionDialog', () => {
   });
 
   it('shows how many services the proxies will see with a Sidecar egress', async () => {
-    renderDialog(
+    renderActionDialog(
+      server,
       {
         action: 'sidecarEgress',
         title: 'Apply Sidecar egress in legacy-billing',
@@ -302,7 +265,7 @@ describe('ActionDialog', () => {
           hosts: ['./*', 'istio-system/*', 'payments/*'],
         },
       },
-      (_a, body) => applied(sidecarEgressPlan, body.dryRun),
+      (_a, body) => answered(sidecarEgressPlan, body.dryRun),
     );
 
     const dialog = await screen.findByRole('dialog');
@@ -322,7 +285,8 @@ describe('ActionDialog', () => {
   });
 
   it('says when there is nothing to change and disables Confirm', async () => {
-    renderDialog(
+    renderActionDialog(
+      server,
       {
         action: 'enroll',
         title: 'Enroll bookinfo in the mesh',
@@ -348,13 +312,14 @@ describe('ActionDialog', () => {
   });
 
   it("names only the entity's namespaces of a member roll and counts the others", async () => {
-    renderDialog(
+    renderActionDialog(
+      server,
       {
         action: 'enroll',
         title: 'Enroll legacy-billing in the mesh',
         request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
       },
-      (_a, body) => applied(enrollPlan, body.dryRun),
+      (_a, body) => answered(enrollPlan, body.dryRun),
     );
 
     const dialog = await screen.findByRole('dialog');
@@ -375,209 +340,23 @@ describe('ActionDialog', () => {
   });
 
   it('closes on Cancel without applying', async () => {
-    const { mesh, onClose } = renderDialog(
+    const { mesh, onClose } = renderActionDialog(
+      server,
       {
         action: 'enroll',
         title: 'Enroll legacy-billing in the mesh',
         request: { cluster: 'demo-ossm2', namespace: 'legacy-billing' },
       },
-      (_a, body) => applied(enrollPlan, body.dryRun),
+      (_a, body) => answered(enrollPlan, body.dryRun),
     );
 
     await screen.findByText(
-      'Add legacy-billing to ServiceMeshMemberRoll istio-system/default',
+      'Add legacy-billing to members (ServiceMeshMemberRoll default in istio-system)',
     );
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
 
     expect(onClose).toHaveBeenCalled();
     await waitFor(() => expect(mesh.actions).toHaveLength(1));
     expect(mesh.actions[0].body.dryRun).toBe(true);
-  });
-
-  describe('and restart the workloads', () => {
-    const restartIntent: MeshActionIntent = {
-      action: 'restart',
-      title: 'Restart workloads in search',
-      request: {
-        cluster: 'demo-istio-revisions',
-        namespace: 'search',
-        workloads: [{ kind: 'Deployment', name: 'search-indexer' }],
-      },
-    };
-    const withRestart = (
-      permission = { allowed: true, loading: false },
-    ): MeshActionIntent => ({
-      ...switchIntent,
-      restart: {
-        intent: restartIntent as Extract<
-          MeshActionIntent,
-          { action: 'restart' }
-        >,
-        permission,
-      },
-    });
-    const restartBox = () =>
-      screen.findByRole('checkbox', {
-        name: /and restart the 1 workload, so running pods get the change now/,
-      });
-
-    it('adds the restart to the same confirmation, and runs it after the change', async () => {
-      const { mesh, onApplied } = renderDialog(withRestart(), (action, body) =>
-        action === 'restart'
-          ? applied(restartPlan, body.dryRun)
-          : applied(switchRevisionPlan, body.dryRun),
-      );
-
-      const dialog = await screen.findByRole('dialog');
-      expect(
-        await within(dialog).findByText(
-          'Running pods keep their current sidecar until they restart.',
-        ),
-      ).toBeInTheDocument();
-      await userEvent.click(await restartBox());
-      // The restart's own dry run, shown under the change.
-      const then = await within(dialog).findByRole('region', {
-        name: 'Then the restart',
-      });
-      expect(
-        await within(then).findByRole('list', { name: 'Pods to be replaced' }),
-      ).toBeInTheDocument();
-
-      await userEvent.click(
-        within(dialog).getByRole('button', { name: 'Confirm' }),
-      );
-      await waitFor(() =>
-        expect(within(dialog).getAllByText('Applied')).toHaveLength(2),
-      );
-      const real = mesh.actions.filter(a => a.body.dryRun === false);
-      expect(real.map(a => a.action)).toEqual(['switchRevision', 'restart']);
-      expect(real[1].body).toMatchObject({
-        workloads: [{ kind: 'Deployment', name: 'search-indexer' }],
-      });
-      // One key for the restart's dry run and its real run.
-      const dryKey = mesh.actions.find(
-        a => a.action === 'restart' && a.body.dryRun,
-      )!.body.idempotencyKey;
-      expect(real[1].body.idempotencyKey).toBe(dryKey);
-      expect(onApplied).toHaveBeenNthCalledWith(
-        1,
-        expect.objectContaining({ applied: true }),
-        expect.objectContaining({ action: 'switchRevision' }),
-      );
-      expect(onApplied).toHaveBeenNthCalledWith(
-        2,
-        expect.objectContaining({ podsToReplace: restartPlan.podsToReplace }),
-        restartIntent,
-      );
-    });
-
-    it('shows why the restart cannot be made, and lets the change go alone', async () => {
-      renderDialog(withRestart(), (action, body) =>
-        action === 'restart'
-          ? {
-              status: 503,
-              json: {
-                error: {
-                  name: 'ServiceUnavailableError',
-                  message: 'Cluster demo-istio-revisions: its data is stale',
-                },
-                response: { statusCode: 503 },
-              },
-            }
-          : applied(switchRevisionPlan, body.dryRun),
-      );
-      const dialog = await screen.findByRole('dialog');
-      const box = await restartBox();
-      await userEvent.click(box);
-
-      expect(
-        await within(dialog).findByText(/its data is stale/),
-      ).toBeInTheDocument();
-      expect(
-        within(dialog).getByRole('button', { name: 'Confirm' }),
-      ).toBeDisabled();
-      await userEvent.click(box);
-      await waitFor(() =>
-        expect(
-          within(dialog).getByRole('button', { name: 'Confirm' }),
-        ).toBeEnabled(),
-      );
-    });
-
-    it('does not restart unless asked', async () => {
-      const { mesh } = renderDialog(withRestart(), (_a, body) =>
-        applied(switchRevisionPlan, body.dryRun),
-      );
-      const dialog = await screen.findByRole('dialog');
-      await restartBox();
-      await userEvent.click(
-        await within(dialog).findByRole('button', { name: 'Confirm' }),
-      );
-      await within(dialog).findByText('Applied');
-      expect(mesh.actions.map(a => a.action)).toEqual([
-        'switchRevision',
-        'switchRevision',
-      ]);
-    });
-
-    it('keeps the restart off, with the reason, for users who may not restart', async () => {
-      renderDialog(
-        withRestart({
-          allowed: false,
-          loading: false,
-          reason: 'Only the owners of search-service can restart.',
-        } as any),
-        (_a, body) => applied(switchRevisionPlan, body.dryRun),
-      );
-      const box = await restartBox();
-      expect(box).toBeDisabled();
-      expect(box).toHaveAccessibleDescription(
-        'Only the owners of search-service can restart.',
-      );
-    });
-
-    it('says the change was written when the restart after it fails, and retries only the restart', async () => {
-      let restartFails = true;
-      const { mesh } = renderDialog(withRestart(), (action, body) => {
-        if (action !== 'restart') {
-          return applied(switchRevisionPlan, body.dryRun);
-        }
-        if (!body.dryRun && restartFails) {
-          return {
-            status: 503,
-            json: {
-              error: {
-                name: 'ServiceUnavailableError',
-                message: 'Cluster demo-istio-revisions: its data is stale',
-              },
-              response: { statusCode: 503 },
-            },
-          };
-        }
-        return applied(restartPlan, body.dryRun);
-      });
-      const dialog = await screen.findByRole('dialog');
-      await userEvent.click(await restartBox());
-      await within(dialog).findByRole('region', { name: 'Then the restart' });
-      await userEvent.click(
-        await within(dialog).findByRole('button', { name: 'Confirm' }),
-      );
-
-      expect(
-        await within(dialog).findByText(/The restart failed \(503/),
-      ).toBeInTheDocument();
-      expect(within(dialog).getByText('Applied')).toBeInTheDocument();
-
-      restartFails = false;
-      await userEvent.click(
-        within(dialog).getByRole('button', { name: 'Confirm' }),
-      );
-      await waitFor(() =>
-        expect(within(dialog).getAllByText('Applied')).toHaveLength(2),
-      );
-      expect(
-        mesh.actions.filter(a => a.body.dryRun === false).map(a => a.action),
-      ).toEqual(['switchRevision', 'restart', 'restart']);
-    });
   });
 });

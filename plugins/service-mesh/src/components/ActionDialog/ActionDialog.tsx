@@ -22,13 +22,20 @@ import {
   MeshActionIntent,
   runIntent,
 } from './meshActionIntent';
+import { PendingWrite } from './PendingWrite';
 import { PlanView } from './PlanView';
 
 type Phase =
   | { kind: 'planning' }
   | { kind: 'review'; plan: Plans }
   | { kind: 'refused'; error: Error }
-  | { kind: 'applying'; plan: Plans; step: 'change' | 'restart' }
+  | {
+      kind: 'applying';
+      plan: Plans;
+      step: 'change' | 'restart';
+      /** When the step was sent, for the time waited. */
+      since: number;
+    }
   | { kind: 'failed'; plan: Plans; error: Error; applied?: AnyActionResponse }
   | { kind: 'applied'; result: AnyActionResponse; restart?: AnyActionResponse };
 
@@ -89,6 +96,19 @@ function ResultView({ result }: { result: AnyActionResponse }) {
   );
 }
 
+/** Which step of the confirmed ones is being written, and its dry run. */
+function pendingStep(
+  plan: Plans,
+  step: 'change' | 'restart',
+  restartIntent: MeshActionIntent | undefined,
+) {
+  const steps = restartIntent ? 2 : 1;
+  if (step === 'restart' && plan.restart) {
+    return { plan: plan.restart, what: 'the restart', step: 2, steps };
+  }
+  return { plan: plan.change, what: 'the change', step: 1, steps };
+}
+
 /**
  * Confirms one action: asks the backend for a dry run, shows exactly what
  * would change, and applies it only when the user confirms. Where the
@@ -147,13 +167,18 @@ export function ActionDialog(props: ActionDialogProps) {
     let result = phase.kind === 'failed' ? phase.applied : undefined;
     try {
       if (!result) {
-        setPhase({ kind: 'applying', plan, step: 'change' });
+        setPhase({ kind: 'applying', plan, step: 'change', since: Date.now() });
         result = await runIntent(api, entityRef, intent, options);
         onApplied(result, intent);
       }
       let restart: AnyActionResponse | undefined;
       if (restartIntent) {
-        setPhase({ kind: 'applying', plan, step: 'restart' });
+        setPhase({
+          kind: 'applying',
+          plan,
+          step: 'restart',
+          since: Date.now(),
+        });
         restart = await runIntent(api, entityRef, restartIntent, options);
         onApplied(restart, restartIntent);
       }
@@ -261,14 +286,10 @@ export function ActionDialog(props: ActionDialogProps) {
           </Box>
         )}
         {phase.kind === 'applying' && (
-          <>
-            <Progress />
-            <Typography variant="body2" role="status">
-              {phase.step === 'change'
-                ? 'Writing the change…'
-                : 'The change is written; restarting the workloads…'}
-            </Typography>
-          </>
+          <PendingWrite
+            {...pendingStep(phase.plan, phase.step, restartIntent)}
+            since={phase.since}
+          />
         )}
         {phase.kind === 'failed' && (
           <>

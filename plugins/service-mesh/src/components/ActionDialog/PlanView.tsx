@@ -65,17 +65,27 @@ function targetOf(operation: KubeOperation): string {
     : operation.name;
 }
 
-function OperationView({ operation }: { operation: KubeOperation }) {
+function OperationView(props: {
+  operation: KubeOperation;
+  /** "Write 1 of 2: ", when the plan has more than one. */
+  place: string;
+  /** The plan has no summary of its own, so each write says it in words. */
+  withSummary: boolean;
+}) {
+  const { operation, place, withSummary } = props;
   const classes = useStyles();
   const target = targetOf(operation);
   const changes = operation.changes ?? [];
   const others = operation.otherNamespaces ?? 0;
   return (
     <li>
-      <Typography variant="subtitle2" component="p">
-        {operation.summary}
-      </Typography>
-      <Typography variant="caption" color="textSecondary">
+      {withSummary && (
+        <Typography variant="subtitle2" component="p">
+          {operation.summary}
+        </Typography>
+      )}
+      <Typography variant="caption" color="textSecondary" component="p">
+        {place}
         {operation.verb} {operation.kind} {target}
       </Typography>
       {operation.verb === 'delete' && (
@@ -147,8 +157,10 @@ function ServiceNames({ label, names }: { label: string; names: string[] }) {
 }
 
 /**
- * "Exactly what will change": the plan in plain words, then per object the
- * fields that change (the whole object on demand), pods and services.
+ * "Exactly what will change": the plan in plain words, once, then per
+ * object the fields that change (the whole object on demand), pods and
+ * services. The plan's summary is its writes' sentences joined, so a write
+ * repeats its own sentence only when the plan has no summary.
  */
 export function PlanView({ plan }: { plan: AnyActionResponse }) {
   const { operations } = plan.change;
@@ -175,10 +187,16 @@ export function PlanView({ plan }: { plan: AnyActionResponse }) {
             {operations.length === 1 ? 'object' : 'objects'}):
           </Typography>
           <Box component="ul" pl={2}>
-            {operations.map(operation => (
+            {operations.map((operation, index) => (
               <OperationView
                 key={`${operation.verb}/${operation.kind}/${operation.namespace}/${operation.name}`}
                 operation={operation}
+                place={
+                  operations.length > 1
+                    ? `Write ${index + 1} of ${operations.length}: `
+                    : ''
+                }
+                withSummary={!plan.summary}
               />
             ))}
           </Box>
