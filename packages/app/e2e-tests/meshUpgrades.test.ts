@@ -4,13 +4,20 @@ import {
   openMeshPage,
   pick,
   proxyRevisions,
+  relabelAndRestart,
   select,
 } from './meshUpgradesSupport';
 
+/** The entity tab's own section (the app's sidebar and header aside). */
+const TAB = 'section[aria-labelledby="service-mesh-tab-heading"]';
+
 /*
  * Journey 1 of a platform engineer on the "Service mesh" page, against the
- * demo clusters the test command starts with the app (fresh for every run);
- * the Sail rollback and the developer's banner are in meshUpgrades.*.test.ts.
+ * demo clusters the test command starts with the app (fresh for every run),
+ * with a developer of checkout-service seeing the upgrade's banner on the
+ * entity's tab while it waits for promotion (issue 11's journey 3, here to
+ * spare CI a journey of its own); the Sail rollback is in
+ * meshUpgrades.sail.test.ts.
  * Set README_SCREENSHOTS=1 to refresh the screenshots in docs/images.
  */
 
@@ -31,6 +38,16 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
   );
   expect(await axeViolations(page)).toEqual([]);
 
+  // checkout is pinned to 1-24-3 by name in the demo (its team adopted it
+  // early), so an upgrade from 1-23-1 has nothing to move there and
+  // checkout-service's banner would rightly stay hidden. For the developer's
+  // part of the journey (issue 11's journey 3) the team first joins the
+  // stable channel, as teams do: tag prod-stable (→ 1-23-1) and a restart.
+  // The upgrade then moves checkout with that tag, after the canary.
+  relabelAndRestart('demo-istio-revisions', 'checkout', {
+    'istio.io/rev': 'prod-stable',
+  });
+
   // The wizard: 1-23-1 → 1-24-3 with catalog as the canary, one namespace
   // per batch, a pause for promotion after the canary, and the tags moved.
   await page.getByRole('button', { name: 'Start an upgrade' }).click();
@@ -44,6 +61,13 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
     page.getByLabel('Pause after the canary for promotion'),
   ).toBeChecked();
   await pick(page, 'Tags to move at the end', ['prod-stable', 'default']);
+  // The plan is made from checkout's new pods, on 1-23-1.
+  await expect
+    .poll(() => proxyRevisions('demo-istio-revisions', ['checkout']))
+    .toEqual([
+      expect.stringMatching(/: 1-23-1$/),
+      expect.stringMatching(/: 1-23-1$/),
+    ]);
 
   // The dry run: search carries both injection labels (IST0123), which
   // blocks until overridden; nothing is written before Start.
@@ -60,16 +84,19 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
   const batches = page.getByRole('table', { name: 'Planned batches' });
   await expect(batches).toContainText('1 (canary)');
   await expect(batches).toContainText('catalog');
+  await expect(batches).toContainText('checkout');
   await expect(
     page.getByRole('table', { name: 'Namespace changes' }),
   ).toContainText('istio.io/rev=1-24-3');
   await screenshot(page, 'upgrade-plan');
   expect(await axeViolations(page)).toEqual([]);
-  const before = proxyRevisions('demo-istio-revisions', ['catalog', 'search']);
+  const namespaces = ['catalog', 'checkout', 'search'];
+  const before = proxyRevisions('demo-istio-revisions', namespaces);
   expect(before.filter(p => p.endsWith(': 1-23-1')).length).toBeGreaterThan(0);
 
   await page.getByRole('button', { name: 'Start upgrade' }).click();
   await expect(page).toHaveURL(/\/service-mesh\/upgrades\/[0-9a-f-]{36}$/);
+  const upgradeUrl = page.url();
   // A marker that a reload would lose: every change below arrives live.
   await page.evaluate(() => {
     (window as any).meshJourneyMarker = true;
@@ -82,10 +109,37 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
   });
   const upgradeBatches = page.getByRole('table', { name: 'Batches' });
   await expect(upgradeBatches).toContainText('catalog: migrated');
+  await expect(upgradeBatches).toContainText('checkout: waiting');
   await expect(upgradeBatches).toContainText('search: waiting');
   await expect(
-    page.getByRole('progressbar', { name: /^1 of 2 namespaces on 1-24-3$/ }),
+    page.getByRole('progressbar', { name: /^1 of 3 namespaces on 1-24-3$/ }),
   ).toBeVisible();
+
+  // Meanwhile, in a second tab, a developer of checkout-service: the tab
+  // says which batch checkout is in, and leads to the upgrade. Nothing moves
+  // before the promotion, so its state is exactly "waiting".
+  const developer = await page.context().newPage();
+  await developer.goto(
+    '/catalog/default/component/checkout-service/service-mesh',
+  );
+  const banner = developer
+    .getByRole('alert')
+    .filter({ hasText: 'Mesh upgrade to' });
+  await expect(banner).toContainText(
+    'Mesh upgrade to 1-24-3: your namespace checkout is in batch 2 of 3 (waiting)',
+  );
+  await screenshot(
+    developer,
+    'upgrade-banner',
+    developer.locator(`${TAB} > .MuiGrid-item`).first(),
+  );
+  expect(await axeViolations(developer, TAB)).toEqual([]);
+  await banner.getByRole('link', { name: 'See the upgrade' }).click();
+  await expect(developer).toHaveURL(upgradeUrl);
+  await expect(
+    developer.getByText('State: Waiting for promotion'),
+  ).toBeVisible();
+  await developer.close();
 
   await page.getByRole('button', { name: 'Promote', exact: true }).click();
   const dialog = page.getByRole('dialog');
@@ -95,9 +149,10 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
   await expect(page.getByText('State: Succeeded')).toBeVisible({
     timeout: 180_000,
   });
+  await expect(upgradeBatches).toContainText('checkout: migrated');
   await expect(upgradeBatches).toContainText('search: migrated');
   await expect(
-    page.getByRole('progressbar', { name: /^2 of 2 namespaces on 1-24-3$/ }),
+    page.getByRole('progressbar', { name: /^3 of 3 namespaces on 1-24-3$/ }),
   ).toBeVisible();
   const pods = page.getByRole('progressbar', { name: /pods on 1-24-3$/ });
   await expect(pods).toHaveAttribute('aria-valuenow', '100');
@@ -106,7 +161,7 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
   );
 
   // Every running pod is on the new revision, as kubectl sees it too.
-  const after = proxyRevisions('demo-istio-revisions', ['catalog', 'search']);
+  const after = proxyRevisions('demo-istio-revisions', namespaces);
   expect(after.length).toBeGreaterThan(0);
   expect(after.filter(p => !p.endsWith(': 1-24-3'))).toEqual([]);
 });

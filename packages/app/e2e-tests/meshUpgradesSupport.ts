@@ -98,3 +98,22 @@ export function namespaceLabels(
     kubectl(context, ['get', 'namespace', namespace, '-o', 'json']),
   ).metadata.labels;
 }
+
+/**
+ * Relabels the namespace and restarts its Deployments, as a team moving to
+ * another revision or tag does, so its new pods are injected accordingly.
+ */
+export function relabelAndRestart(
+  context: DemoContext,
+  namespace: string,
+  labels: Record<string, string>,
+) {
+  kubectl(context, [
+    'label',
+    'namespace',
+    namespace,
+    '--overwrite',
+    ...Object.entries(labels).map(([key, value]) => `${key}=${value}`),
+  ]);
+  kubectl(context, ['-n', namespace, 'rollout', 'restart', 'deployment']);
+}
