@@ -19,6 +19,7 @@ export interface BadRequest {
 
 const ossm2 = { cluster: 'demo-ossm2', namespace: 'orders' };
 const KEY_63 = 'k'.repeat(63);
+const external = { ...ossm2, hosts: ['api.stripe.com'] };
 
 // prettier-ignore
 export const badRequests: BadRequest[] = [
@@ -85,9 +86,20 @@ export const badRequests: BadRequest[] = [
   { case: 'selector value too long', action: 'sidecarEgress', body: { ...ossm2, workloadSelector: { app: 'v'.repeat(64) } }, status: 400, message: /Label value "v{64}" of "app" is not valid/ },
   { case: 'selector value ending in a dot', action: 'sidecarEgress', body: { ...ossm2, workloadSelector: { app: 'v1.' } }, status: 400, message: /Label value "v1." of "app" is not valid/ },
   { case: 'selector value not a string', action: 'sidecarEgress', body: { ...ossm2, workloadSelector: { app: 1 } }, status: 400, message: /workloadSelector\/app must be string/ },
+  { case: 'wildcard external host', action: 'serviceEntry', body: { ...external, hosts: ['*'] }, status: 400, message: /not a wildcard/ },
+  { case: 'wildcard-prefixed external host', action: 'serviceEntry', body: { ...external, hosts: ['*.stripe.com'] }, status: 400, message: /not a wildcard/ },
+  { case: 'cluster-local external host', action: 'serviceEntry', body: { ...external, hosts: ['reviews.bookinfo.svc.cluster.local'] }, status: 400, message: /cluster-local/ },
+  { case: 'egress host as external host', action: 'serviceEntry', body: { ...external, hosts: ['*/api.stripe.com'] }, status: 400, message: /not an egress host/ },
+  { case: 'undotted external host', action: 'serviceEntry', body: { ...external, hosts: ['stripe'] }, status: 400, message: /not a dotted DNS name/ },
+  { case: 'no external hosts', action: 'serviceEntry', body: ossm2, status: 400, message: /must have required property 'hosts'/ },
+  { case: 'empty external host list', action: 'serviceEntry', body: { ...external, hosts: [] }, status: 400, message: /hosts/ },
+  { case: 'unknown ServiceEntry protocol', action: 'serviceEntry', body: { ...external, protocol: 'GRPC' }, status: 400, message: /protocol/ },
+  { case: 'ServiceEntry port given', action: 'serviceEntry', body: { ...external, port: 8443 }, status: 400, message: /must NOT have additional properties/ },
+  { case: 'bad ServiceEntry name', action: 'serviceEntry', body: { ...external, name: 'Not_A_Name' }, status: 400, message: /name/ },
 
   // The entity's namespaces and the cluster's state.
   { case: 'enroll kube-system', action: 'enroll', body: { ...ossm2, namespace: 'kube-system' }, status: 403, message: /does not belong/ },
   { case: 'namespace of another entity', action: 'enroll', body: { ...ossm2, namespace: 'bookinfo' }, status: 403, message: /does not belong/ },
+  { case: 'ServiceEntry in another entity\'s namespace', action: 'serviceEntry', body: { ...external, namespace: 'bookinfo' }, status: 403, message: /does not belong/ },
   { case: 'unknown revision on enroll', action: 'enroll', body: { cluster: 'demo-istio-revisions', namespace: 'catalog', revision: 'nope' }, status: 400, message: /nope/ },
 ];
