@@ -1,11 +1,12 @@
-import { test, expect } from '@playwright/test';
-import { signIn } from './support';
+import { expect } from '@playwright/test';
+import { axeViolations, DIALOG, MESH_TAB, signIn, test } from './support';
 
 /*
  * The confirmations of issue 14 (points 3, 4 and 7) in the browser, on the
  * demo clusters: plain words, other teams' member-roll namespaces counted,
  * "and restart the workloads" in the same confirmation, and the Sidecar
- * egress editor's help with external hosts.
+ * egress editor's help with external hosts. Axe runs on the tab and each
+ * confirmation; support's `test` fails on our components' console warnings.
  */
 
 test('enrolling an OSSM 2 namespace names only its own namespace, and restarts its workload in the same confirmation', async ({
@@ -24,6 +25,7 @@ test('enrolling an OSSM 2 namespace names only its own namespace, and restarts i
   for (const name of ['Enable injection', 'Remove from mesh']) {
     await expect(page.getByRole('button', { name })).toHaveCount(0);
   }
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
 
   await page.getByRole('button', { name: 'Enroll in mesh' }).first().click();
   const dialog = page.getByRole('dialog');
@@ -43,6 +45,7 @@ test('enrolling an OSSM 2 namespace names only its own namespace, and restarts i
   await expect(
     then.getByRole('list', { name: 'Pods to be replaced' }),
   ).toContainText(/billing-/);
+  expect(await axeViolations(page, DIALOG)).toEqual([]);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog.getByText('Applied')).toHaveCount(2);
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -76,10 +79,12 @@ test('the Sidecar egress editor suggests */host for an external host, with its S
     editor.getByLabel('ServiceEntry for the external hosts'),
   ).toContainText('- api.stripe.com');
   await expect(apply).toBeEnabled();
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
 
   await apply.click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText('*/api.stripe.com');
+  expect(await axeViolations(page, DIALOG)).toEqual([]);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog.getByText('Applied')).toBeVisible();
 });

@@ -1,20 +1,21 @@
-import { test, expect, Page } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import {
   axeViolations,
-  collectOurConsoleWarnings,
+  DIALOG,
+  MESH_CARD,
+  MESH_TAB,
   screenshot,
   signIn,
+  test,
 } from './support';
 
 /*
  * Journeys of a developer on the demo clusters that the test command starts
  * with the app (fresh for every run). Set README_SCREENSHOTS=1 to refresh the
- * screenshots in docs/images.
+ * screenshots in docs/images. Each journey fails on a console warning from
+ * our components (support's `test`), and runs axe on the card, the tab and
+ * each dialog it opens.
  */
-
-/** Where axe looks: our card on the overview, our tab's content, a dialog. */
-const CARD = 'section[aria-label="Service mesh"]';
-const TAB = 'section[aria-labelledby="service-mesh-tab-heading"]';
 
 /** The entity's "Service mesh" tab, not the sidebar's "Service mesh" page. */
 function entityMeshTab(page: Page) {
@@ -33,13 +34,13 @@ async function confirmAction(
   const dialog = page.getByRole('dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(expectInDialog);
+  expect(await axeViolations(page, DIALOG)).toEqual([]);
   return dialog;
 }
 
 test('from the card alone, a developer enrolls a service and restarts it, and the card follows to "In mesh" without a reload', async ({
   page,
 }) => {
-  const warnings = collectOurConsoleWarnings(page);
   await signIn(page);
   await page.goto('/catalog/default/component/notifications-service');
   const card = page.getByRole('region', { name: 'Service mesh' });
@@ -57,14 +58,14 @@ test('from the card alone, a developer enrolls a service and restarts it, and th
   await expect(
     card.getByRole('link', { name: /Open the Service mesh tab/ }),
   ).toHaveAttribute('href', /\/notifications-service\/service-mesh$/);
-  expect(await axeViolations(page, CARD)).toEqual([]);
+  expect(await axeViolations(page, MESH_CARD)).toEqual([]);
 
   // 1. The card leads with Enroll; the confirmation shows the exact change.
   await card.getByRole('button', { name: 'Enroll in mesh' }).click();
   const enroll = page.getByRole('dialog');
   await expect(enroll).toContainText(/istio-injection/);
   await expect(enroll.getByRole('button', { name: 'Confirm' })).toBeEnabled();
-  expect(await axeViolations(page, '[role="dialog"]')).toEqual([]);
+  expect(await axeViolations(page, DIALOG)).toEqual([]);
   await screenshot(page, 'confirmation-dialog', enroll);
   await enroll.getByRole('button', { name: 'Confirm' }).click();
   await expect(enroll.getByText('Applied')).toBeVisible();
@@ -79,7 +80,7 @@ test('from the card alone, a developer enrolls a service and restarts it, and th
   await restartButton.click();
   const restart = page.getByRole('dialog');
   await expect(restart).toContainText(/notifications-service/);
-  expect(await axeViolations(page, '[role="dialog"]')).toEqual([]);
+  expect(await axeViolations(page, DIALOG)).toEqual([]);
   await restart.getByRole('button', { name: 'Confirm' }).click();
   await expect(restart.getByText('Applied')).toBeVisible();
   await restart.getByRole('button', { name: 'Close' }).click();
@@ -93,22 +94,20 @@ test('from the card alone, a developer enrolls a service and restarts it, and th
   await expect(card).toContainText(/(\d+) of \1 workloads? with sidecar/);
   await expect(card).not.toContainText('need a restart');
   await expect(card.getByRole('button', { name: /^Restart/ })).toHaveCount(0);
-  expect(await axeViolations(page, CARD)).toEqual([]);
+  expect(await axeViolations(page, MESH_CARD)).toEqual([]);
   await screenshot(page, 'entity-card', card);
-  expect(warnings).toEqual([]);
 });
 
 test('a developer limits the egress of a service in the mesh', async ({
   page,
 }, testInfo) => {
-  const warnings = collectOurConsoleWarnings(page);
   await signIn(page);
   await page.goto('/catalog/default/component/notifications-service');
   await entityMeshTab(page).click();
   await expect(
     page.getByRole('table', { name: 'Mesh settings of notifications' }),
   ).toBeVisible();
-  expect(await axeViolations(page, TAB)).toEqual([]);
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
 
   // A Sidecar egress: defaults to ./* and the control plane, one host added.
   await page.getByRole('button', { name: 'Create Sidecar egress' }).click();
@@ -122,6 +121,7 @@ test('a developer limits the egress of a service in the mesh', async ({
   });
   await expect(editor).toContainText(/Visible services/);
   await expect(editor).toContainText('catalog/*');
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
   await screenshot(page, 'sidecar-editor', editor);
   const apply = await confirmAction(
     page,
@@ -138,8 +138,7 @@ test('a developer limits the egress of a service in the mesh', async ({
     path: testInfo.outputPath('service-mesh-tab.png'),
     fullPage: true,
   });
-  expect(await axeViolations(page, TAB)).toEqual([]);
-  expect(warnings).toEqual([]);
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
 });
 
 test('on a component owned by another team, actions are disabled with the reason', async ({
@@ -160,7 +159,7 @@ test('on a component owned by another team, actions are disabled with the reason
   for (const name of ['Remove from mesh', 'Restart workloads']) {
     await expect(page.getByRole('button', { name })).toBeDisabled();
   }
-  expect(await axeViolations(page, TAB)).toEqual([]);
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
 });
 
 test('the Kiali and Jaeger links follow the consoles URL schemes of the discovered Routes', async ({
@@ -169,7 +168,7 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
   await signIn(page);
   await page.goto('/catalog/default/component/bookinfo');
   await expect(page.getByText(/workloads? with sidecar/)).toBeVisible();
-  expect(await axeViolations(page, CARD)).toEqual([]);
+  expect(await axeViolations(page, MESH_CARD)).toEqual([]);
   await expect(page.getByRole('link', { name: 'Kiali' })).toHaveAttribute(
     'href',
     'https://kiali-istio-system.apps.demo.example.com/console/graph/namespaces/?namespaces=bookinfo&graphType=versionedApp',
@@ -185,6 +184,7 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
     'href',
     /\/console\/namespaces\/bookinfo\/workloads\/[a-z0-9-]+$/,
   );
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
 
   // Both injection labels: the warning offers the fix.
   await page.goto('/catalog/default/component/search-service/service-mesh');
@@ -192,6 +192,6 @@ test('the Kiali and Jaeger links follow the consoles URL schemes of the discover
   await expect(
     page.getByRole('button', { name: /Use revision prod-canary only/i }),
   ).toBeEnabled();
-  expect(await axeViolations(page, TAB)).toEqual([]);
+  expect(await axeViolations(page, MESH_TAB)).toEqual([]);
   await screenshot(page, 'entity-tab');
 });

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { test as base, expect, Page } from '@playwright/test';
 
 /** Refreshes a README screenshot in docs/images when README_SCREENSHOTS is set. */
 export async function screenshot(
@@ -51,32 +51,101 @@ export async function axeViolations(
   }, selector);
 }
 
-/** Our components, as React names them in its warnings' component stacks. */
-const OUR_COMPONENTS =
-  /ServiceMesh|NamespaceMeshPanel|WorkloadsTable|ActionDialog|ActionButton|RolloutProgress|WarningsList|SidecarEgressEditor|Upgrade|MeshOverview|unique id property/;
+/** Where axe looks: our card on the overview, our tab's content, a dialog. */
+export const MESH_CARD = 'section[aria-label="Service mesh"]';
+export const MESH_TAB = 'section[aria-labelledby="service-mesh-tab-heading"]';
+export const DIALOG = '[role="dialog"]';
+
+/** A frame of our plugin's source, as the dev server names it in stacks. */
+const OUR_SOURCE =
+  /webpack-internal:\/\/\/\.\.\/\.\.\/plugins\/service-mesh\/src\//;
+
+/** React's component stack: the "    at Component (file:line:column)" lines. */
+const COMPONENT_STACK = /\n\s+at \S+/;
+
+/** Our backend's API, whose failed requests are ours to explain. */
+const OUR_API = /^http:\/\/localhost:7007\/api\/service-mesh\//;
 
 /**
- * React's deprecation of defaultProps in material-table's own components
- * (MTable*, its Droppable), logged once per page for the first table that
- * Backstage's Table renders: the library's, not ours.
+ * Known noise that is not ours, each kept narrow so that the same kind of
+ * warning from our components still fails the journey.
  */
-const LIBRARY_DEPRECATION =
-  /Support for defaultProps will be removed[^\n]*(MTable\w+|Connect\(Droppable\))/;
+const NOT_OURS: Array<{
+  why: string;
+  test: (text: string, url: string) => boolean;
+}> = [
+  {
+    why:
+      "Backstage's app registers its default icons (catalog, kind:*, ...) " +
+      'as IconComponent; logged once per page load, with no stack',
+    test: text =>
+      text.startsWith('The following icons were registered as IconComponent'),
+  },
+  {
+    why:
+      "Chromium's own log of a failed request to another plugin's API (the " +
+      'location is the request): theirs, as a journey sees on the page',
+    test: (text, url) =>
+      text.startsWith('Failed to load resource:') && !OUR_API.test(url),
+  },
+  {
+    why:
+      "Chromium's log of the signals plugin's WebSocket failing while the " +
+      'backend restarts; its client reconnects by itself',
+    test: text =>
+      text.startsWith(
+        "WebSocket connection to 'ws://localhost:7007/api/signals' failed",
+      ),
+  },
+];
 
 /**
- * Collects the console warnings and errors that come from our components
- * (or from material-table about our rows), for a journey to assert none.
+ * Whether a console warning or error is ours to fix: React's warnings name
+ * the components they come from in a component stack, so one through our
+ * source is ours; a message with no stack (MUI's "Material-UI: ...", a
+ * library's own console.warn, a failed request) cannot be placed by it, so
+ * it counts as ours unless NOT_OURS says whose it is.
+ */
+export function isOurConsoleWarning(text: string, url: string): boolean {
+  if (NOT_OURS.some(noise => noise.test(text, url))) return false;
+  return (
+    OUR_SOURCE.test(text) || OUR_SOURCE.test(url) || !COMPONENT_STACK.test(text)
+  );
+}
+
+/**
+ * Collects the console warnings and errors, and the uncaught errors, that
+ * come from our components, for a journey to assert none.
  */
 export function collectOurConsoleWarnings(page: Page): string[] {
   const found: string[] = [];
   page.on('console', message => {
     if (
       ['warning', 'error'].includes(message.type()) &&
-      OUR_COMPONENTS.test(message.text()) &&
-      !LIBRARY_DEPRECATION.test(message.text())
+      isOurConsoleWarning(message.text(), message.location().url)
     ) {
-      found.push(message.text().slice(0, 300));
+      found.push(`${page.url()}: ${message.text().slice(0, 600)}`);
+    }
+  });
+  page.on('pageerror', error => {
+    if (OUR_SOURCE.test(error.stack ?? '')) {
+      found.push(`${page.url()}: uncaught ${error.stack?.slice(0, 600)}`);
     }
   });
   return found;
 }
+
+/**
+ * Playwright's test, failing any journey during which our components log
+ * a warning or an error (after its own steps, with the messages).
+ */
+export const test = base.extend<{ ourConsoleWarnings: string[] }>({
+  ourConsoleWarnings: [
+    async ({ page }, use) => {
+      const found = collectOurConsoleWarnings(page);
+      await use(found);
+      expect(found, 'console warnings from our components').toEqual([]);
+    },
+    { auto: true },
+  ],
+});

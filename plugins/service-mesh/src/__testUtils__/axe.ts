@@ -31,3 +31,13 @@ export async function axeFindings(
           .join(' | ')}`,
     );
 }
+
+/**
+ * The controls inside `element` that take focus: a table header with more
+ * than one nests them, or gives a column two tab stops.
+ */
+export function tabStopsIn(element: Element): number {
+  return element.querySelectorAll(
+    'button, a[href], input, select, textarea, [role="button"], [tabindex]:not([tabindex="-1"])',
+  ).length;
+}

@@ -7,11 +7,18 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import type { MeshNamespaceOverview } from '@mesh-backstage/plugin-service-mesh-common';
+import { usePagedRows } from '../../hooks/usePagedRows';
+import {
+  SortableColumn,
+  SortableTableHead,
+  SortableTableRow,
+  sortRows,
+  useSortOrder,
+} from '../SortableTable';
 import { StatusText } from '../StatusText';
 
 /** The value of the revision filter for namespaces that no revision serves. */
@@ -41,12 +48,61 @@ function podsText(ns: MeshNamespaceOverview): string {
   return parts.join(', ') || '–';
 }
 
-export const ROWS_PER_PAGE = 25;
+const columns: SortableColumn<MeshNamespaceOverview>[] = [
+  { title: 'Namespace', sortValue: ns => ns.name, render: ns => ns.name },
+  { title: 'Revision or tag', sortValue: revisionText, render: revisionText },
+  {
+    title: 'Injection',
+    render: ns =>
+      ns.injection.perWorkload
+        ? 'per workload'
+        : `istio-injection ${ns.injection.mode}`,
+  },
+  { title: 'Pods per revision', render: podsText },
+  {
+    title: 'Restart needed',
+    sortValue: ns => ns.workloadsToRestart,
+    render: ns =>
+      ns.workloadsToRestart > 0 ? (
+        <StatusText status="warning">
+          {ns.workloadsToRestart} of {ns.workloads} workloads
+        </StatusText>
+      ) : (
+        'no'
+      ),
+  },
+  {
+    title: 'Owner',
+    sortValue: ns => ns.entityRefs[0] ?? '',
+    render: ns =>
+      ns.entityRefs.length === 0
+        ? '–'
+        : ns.entityRefs.map(ref => (
+            <Box key={ref}>
+              <EntityRefLink entityRef={ref} />
+            </Box>
+          )),
+  },
+  {
+    title: 'Warnings',
+    sortValue: ns => ns.warnings.length,
+    render: ns =>
+      ns.warnings.length === 0
+        ? 'none'
+        : ns.warnings.map(w => (
+            <Box key={`${w.code}-${w.workload?.name ?? ''}`}>
+              <StatusText status={w.severity === 'error' ? 'error' : 'warning'}>
+                {w.code}: {w.message}
+              </StatusText>
+            </Box>
+          )),
+  },
+];
 
 /**
  * Namespaces with their revision, injection, pods per revision, owner and
- * warnings; filtered, searched and paged, so a cluster of 500 namespaces
- * renders one page of rows.
+ * warnings; filtered, searched, sorted and paged, so a cluster of 500
+ * namespaces renders one page of rows.
  */
 export function NamespacesTable(props: {
   title: string;
@@ -59,8 +115,7 @@ export function NamespacesTable(props: {
   const [revision, setRevision] = useState('');
   const [restartOnly, setRestartOnly] = useState(false);
   const [warningsOnly, setWarningsOnly] = useState(false);
-  const [page, setPage] = useState(0);
-  const [rowsPerPage, setRowsPerPage] = useState(ROWS_PER_PAGE);
+  const { order, sortBy } = useSortOrder();
 
   const revisions = useMemo(
     () => [...new Set(namespaces.map(namespaceRevision))].sort(),
@@ -68,7 +123,7 @@ export function NamespacesTable(props: {
   );
   const filtered = useMemo(() => {
     const needle = search.trim().toLocaleLowerCase('en-US');
-    return namespaces.filter(
+    const matching = namespaces.filter(
       ns =>
         (!needle ||
           ns.name.includes(needle) ||
@@ -77,18 +132,14 @@ export function NamespacesTable(props: {
         (!restartOnly || ns.workloadsToRestart > 0) &&
         (!warningsOnly || ns.warnings.length > 0),
     );
-  }, [namespaces, search, revision, restartOnly, warningsOnly]);
-  const lastPage = Math.max(0, Math.ceil(filtered.length / rowsPerPage) - 1);
-  const shownPage = Math.min(page, lastPage);
-  const rows = filtered.slice(
-    shownPage * rowsPerPage,
-    (shownPage + 1) * rowsPerPage,
-  );
+    return sortRows(matching, columns, order);
+  }, [namespaces, search, revision, restartOnly, warningsOnly, order]);
+  const { pageRows, toFirstPage, paginationProps } = usePagedRows(filtered);
   const filterChanged =
     <V,>(set: (value: V) => void) =>
     (value: V) => {
       set(value);
-      setPage(0);
+      toFirstPage();
     };
 
   return (
@@ -142,82 +193,25 @@ export function NamespacesTable(props: {
         />
       </Box>
       <Table size="small" aria-label={title}>
-        <TableHead>
-          <TableRow>
-            <TableCell>Namespace</TableCell>
-            <TableCell>Revision or tag</TableCell>
-            <TableCell>Injection</TableCell>
-            <TableCell>Pods per revision</TableCell>
-            <TableCell>Restart needed</TableCell>
-            <TableCell>Owner</TableCell>
-            <TableCell>Warnings</TableCell>
-          </TableRow>
-        </TableHead>
+        <SortableTableHead
+          columns={columns}
+          order={order}
+          onSort={filterChanged(sortBy)}
+        />
         <TableBody>
-          {rows.map(ns => (
-            <TableRow key={ns.name}>
-              <TableCell component="th" scope="row">
-                {ns.name}
-              </TableCell>
-              <TableCell>{revisionText(ns)}</TableCell>
-              <TableCell>
-                {ns.injection.perWorkload
-                  ? 'per workload'
-                  : `istio-injection ${ns.injection.mode}`}
-              </TableCell>
-              <TableCell>{podsText(ns)}</TableCell>
-              <TableCell>
-                {ns.workloadsToRestart > 0 ? (
-                  <StatusText status="warning">
-                    {ns.workloadsToRestart} of {ns.workloads} workloads
-                  </StatusText>
-                ) : (
-                  'no'
-                )}
-              </TableCell>
-              <TableCell>
-                {ns.entityRefs.length === 0
-                  ? '–'
-                  : ns.entityRefs.map(ref => (
-                      <Box key={ref}>
-                        <EntityRefLink entityRef={ref} />
-                      </Box>
-                    ))}
-              </TableCell>
-              <TableCell>
-                {ns.warnings.length === 0
-                  ? 'none'
-                  : ns.warnings.map(w => (
-                      <Box key={`${w.code}-${w.workload?.name ?? ''}`}>
-                        <StatusText
-                          status={w.severity === 'error' ? 'error' : 'warning'}
-                        >
-                          {w.code}: {w.message}
-                        </StatusText>
-                      </Box>
-                    ))}
-              </TableCell>
-            </TableRow>
+          {pageRows.map(ns => (
+            <SortableTableRow key={ns.name} columns={columns} row={ns} />
           ))}
-          {rows.length === 0 && (
+          {pageRows.length === 0 && (
             <TableRow>
-              <TableCell colSpan={7}>No namespace matches.</TableCell>
+              <TableCell colSpan={columns.length}>
+                No namespace matches.
+              </TableCell>
             </TableRow>
           )}
         </TableBody>
       </Table>
-      <TablePagination
-        component="div"
-        count={filtered.length}
-        page={shownPage}
-        rowsPerPage={rowsPerPage}
-        rowsPerPageOptions={[ROWS_PER_PAGE, 50, 100]}
-        onPageChange={(_, p) => setPage(p)}
-        onRowsPerPageChange={e => {
-          setRowsPerPage(Number(e.target.value));
-          setPage(0);
-        }}
-      />
+      <TablePagination component="div" {...paginationProps} />
     </Box>
   );
 }

@@ -1,5 +1,1 @@
-export {
-  NamespacesTable,
-  namespaceRevision,
-  ROWS_PER_PAGE,
-} from './NamespacesTable';
+export { NamespacesTable, namespaceRevision } from './NamespacesTable';

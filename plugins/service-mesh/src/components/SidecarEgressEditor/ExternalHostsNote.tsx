@@ -79,7 +79,9 @@ export function ExternalHostsNote(props: ExternalHostsNoteProps) {
             value={protocol}
             onChange={e => setProtocol(e.target.value as ServiceEntryProtocol)}
             SelectProps={{ native: true }}
-            InputLabelProps={{ shrink: true }}
+            // The Alert's own text colour: the default grey label falls
+            // short of 4.5:1 on the info Alert's tint (axe color-contrast).
+            InputLabelProps={{ shrink: true, style: { color: 'inherit' } }}
             variant="outlined"
             size="small"
           >

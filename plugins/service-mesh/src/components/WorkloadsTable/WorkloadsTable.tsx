@@ -1,13 +1,27 @@
-import { StatusText } from '../StatusText';
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import type {
   RestartRequest,
   WorkloadMeshStatus,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { isRestartableKind } from '@mesh-backstage/plugin-service-mesh-common';
 import type { ActionPermission } from '../../hooks/useMeshPermissions';
+import { usePagedRows } from '../../hooks/usePagedRows';
 import { ActionButton } from '../ActionButton';
+import {
+  SortableColumn,
+  SortableTableHead,
+  SortableTableRow,
+  sortRows,
+  useSortOrder,
+} from '../SortableTable';
+import { StatusText } from '../StatusText';
 
 export interface WorkloadsTableProps {
   namespace: string;
@@ -31,46 +45,60 @@ function proxiesText(workload: WorkloadMeshStatus): string {
     .join(', ');
 }
 
-function WorkloadState({ workload }: { workload: WorkloadMeshStatus }) {
+function workloadState(workload: WorkloadMeshStatus) {
   if (workload.optedOut) {
-    return <StatusText status="pending">Opted out</StatusText>;
+    return { status: 'pending', text: 'Opted out' } as const;
   }
   if (workload.restartNeeded) {
-    return <StatusText status="warning">Restart needed</StatusText>;
+    return { status: 'warning', text: 'Restart needed' } as const;
   }
   if (workload.podsWithSidecar > 0) {
-    return <StatusText status="ok">Up to date</StatusText>;
+    return { status: 'ok', text: 'Up to date' } as const;
   }
-  return <StatusText status="pending">No sidecar</StatusText>;
+  return { status: 'pending', text: 'No sidecar' } as const;
 }
 
-type WorkloadRow = WorkloadMeshStatus & { id: string };
+function workloadText(workload: WorkloadMeshStatus): string {
+  return `${workload.kind} ${workload.name}`;
+}
 
-/** The namespace's workloads and the state of their sidecars. */
+/**
+ * The namespace's workloads and the state of their sidecars, sortable by
+ * their values and paged when there are many.
+ */
 export function WorkloadsTable(props: WorkloadsTableProps) {
   const { namespace, workloads, restartPermission, reasonId, onRestart } =
     props;
-  const columns: TableColumn<WorkloadRow>[] = [
-    {
-      title: 'Workload',
-      field: 'name',
-      highlight: true,
-      render: w => `${w.kind} ${w.name}`,
-    },
+  const columns: SortableColumn<WorkloadMeshStatus>[] = [
+    { title: 'Workload', sortValue: workloadText, render: workloadText },
     {
       title: 'Pods with sidecar',
+      sortValue: w => w.podsWithSidecar,
       render: w => `${w.podsWithSidecar} of ${w.pods}`,
     },
     {
       title: 'Pods without sidecar',
+      sortValue: w => w.podsWithoutSidecar,
       render: w => String(w.podsWithoutSidecar),
     },
-    { title: 'Proxy revision (version)', render: proxiesText },
+    {
+      title: 'Proxy revision (version)',
+      sortValue: proxiesText,
+      render: proxiesText,
+    },
     {
       title: 'New pods get',
+      sortValue: w => w.expectedRevision ?? 'no sidecar',
       render: w => w.expectedRevision ?? 'no sidecar',
     },
-    { title: 'State', render: w => <WorkloadState workload={w} /> },
+    {
+      title: 'State',
+      sortValue: w => workloadState(w).text,
+      render: w => {
+        const { status, text } = workloadState(w);
+        return <StatusText status={status}>{text}</StatusText>;
+      },
+    },
     {
       title: 'Links',
       render: w => (
@@ -103,24 +131,44 @@ export function WorkloadsTable(props: WorkloadsTableProps) {
         ) : null,
     },
   ];
+  const { order, sortBy } = useSortOrder();
+  const sorted = sortRows(workloads, columns, order);
+  const { pageRows, fitOnePage, toFirstPage, paginationProps } =
+    usePagedRows(sorted);
+  const title = `Workloads in ${namespace}`;
+
   return (
-    <Table<WorkloadRow>
-      title={`Workloads in ${namespace}`}
-      // Column dragging wraps each header in a focusable handle around the
-      // sort button: a nested control and a second tab stop per column.
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        draggable: false,
-      }}
-      columns={columns}
-      // material-table writes into its rows; give it copies, with the id it
-      // keeps its row state by.
-      data={workloads.map(w => ({ ...w, id: `${w.kind}/${w.name}` }))}
-      emptyContent={
-        <Box p={2}>No Deployments, StatefulSets or DaemonSets found.</Box>
-      }
-    />
+    <Box>
+      <Typography variant="h6" component="h3">
+        {title}
+      </Typography>
+      <Table size="small" aria-label={title}>
+        <SortableTableHead
+          columns={columns}
+          order={order}
+          onSort={column => {
+            sortBy(column);
+            toFirstPage();
+          }}
+        />
+        <TableBody>
+          {pageRows.map(w => (
+            <SortableTableRow
+              key={`${w.kind}/${w.name}`}
+              columns={columns}
+              row={w}
+            />
+          ))}
+          {workloads.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={columns.length}>
+                No Deployments, StatefulSets or DaemonSets found.
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+      {!fitOnePage && <TablePagination component="div" {...paginationProps} />}
+    </Box>
   );
 }

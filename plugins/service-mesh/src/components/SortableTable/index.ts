@@ -1,0 +1,7 @@
+export {
+  SortableTableHead,
+  SortableTableRow,
+  sortRows,
+  useSortOrder,
+} from './SortableTable';
+export type { SortableColumn, SortOrder, SortValue } from './SortableTable';
