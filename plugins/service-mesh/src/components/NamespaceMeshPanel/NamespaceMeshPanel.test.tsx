@@ -156,6 +156,41 @@ describe('NamespaceMeshPanel Sidecar egress editor', () => {
       screen.getByRole('region', { name: 'Sidecar egress of bookinfo' }),
     ).toBeInTheDocument();
   });
+
+  it('gives the reason a ServiceEntry is not permitted at its button, not above the actions it leaves enabled', async () => {
+    const status = bookinfoInMesh();
+    const entity = componentEntity('bookinfo');
+    serveMesh(server, { entity, status });
+    const reason = 'Only the platform team declares external hosts.';
+    await renderWithMesh(
+      <NamespaceMeshPanel
+        entity={entity}
+        cluster={status.clusters[0]}
+        namespace={status.clusters[0].namespaces[0]}
+        permissions={{
+          ...permissions,
+          actions: {
+            ...permissions.actions,
+            serviceEntry: { allowed: false, loading: false, reason },
+          },
+        }}
+        onAction={jest.fn()}
+      />,
+      { entity },
+    );
+
+    expect(screen.queryByText(reason)).toBeNull();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Edit Sidecar egress' }),
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Egress host' }),
+      '*/api.stripe.com{Enter}',
+    );
+    const create = screen.getByRole('button', { name: 'Create ServiceEntry' });
+    expect(create).toBeDisabled();
+    expect(create).toHaveAccessibleDescription(reason);
+  });
 });
 
 /** The actions the panel offers, by state (decided in lib/meshActions). */

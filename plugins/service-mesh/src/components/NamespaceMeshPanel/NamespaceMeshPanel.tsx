@@ -78,7 +78,9 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
   const reasonId = `service-mesh-reason-${cluster.name}-${ns}`;
   const { controlPlane } = namespace;
   const serving = servingRevision(namespace);
-  const anyDenied = Object.values(permissions.actions).some(
+  // The ServiceEntry's button gives its own reason, in the egress editor.
+  const { serviceEntry: _inEditor, ...panelActions } = permissions.actions;
+  const anyDenied = Object.values(panelActions).some(
     p => !p.loading && !p.allowed,
   );
   const sidecar = namespaceSidecar(namespace);
@@ -124,7 +126,7 @@ export function NamespaceMeshPanel(props: NamespaceMeshPanelProps) {
           </Typography>
           {anyDenied && (
             <Typography variant="body2" color="textSecondary" id={reasonId}>
-              {Object.values(permissions.actions).find(p => p.reason)?.reason}
+              {Object.values(panelActions).find(p => p.reason)?.reason}
             </Typography>
           )}
           <Box display="flex" flexWrap="wrap" mt={1} style={{ gap: 8 }}>
