@@ -13,6 +13,35 @@ const NAMESPACES = { group: '', plural: 'namespaces' };
 const DEPLOYMENTS = { group: 'apps', plural: 'deployments' };
 const SMMR = { group: 'maistra.io', plural: 'servicemeshmemberrolls' };
 const SIDECARS = { group: 'networking.istio.io', plural: 'sidecars' };
+const SERVICE_ENTRIES = {
+  group: 'networking.istio.io',
+  plural: 'serviceentries',
+};
+
+/** A ServiceEntry case: the entity's namespace declares api.stripe.com. */
+const serviceEntryCase = (
+  flavour: string,
+  cluster: string,
+  entity: string,
+  namespace: string,
+): ActionCase => ({
+  flavour,
+  cluster,
+  entity,
+  namespace,
+  action: 'serviceEntry',
+  body: { hosts: ['api.stripe.com'] },
+  check: demo =>
+    expect(
+      (
+        demo.clusters[cluster].api.get(
+          SERVICE_ENTRIES,
+          namespace,
+          'external-hosts',
+        ) as any
+      ).spec,
+    ).toMatchObject({ hosts: ['api.stripe.com'], exportTo: ['.'] }),
+});
 
 interface ActionCase {
   flavour: string;
@@ -289,6 +318,14 @@ const cases: ActionCase[] = [
       expect(labels['istio.io/rev']).toBeUndefined();
     },
   },
+  serviceEntryCase('ossm2', 'demo-ossm2', 'legacy-billing', 'legacy-billing'),
+  serviceEntryCase(
+    'istio',
+    'demo-istio-revisions',
+    'checkout-service',
+    'checkout',
+  ),
+  serviceEntryCase('sail', 'demo-sail', 'customer-api', 'customers'),
 ];
 
 describe('every action, dry-run then real, on every flavour', () => {
