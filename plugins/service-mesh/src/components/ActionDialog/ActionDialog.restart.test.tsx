@@ -10,7 +10,7 @@ import {
 } from '../../__testUtils__/renderActionDialog';
 import type { MeshActionIntent } from './meshActionIntent';
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('ActionDialog', () => {

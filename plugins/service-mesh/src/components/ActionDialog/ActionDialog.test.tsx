@@ -15,7 +15,7 @@ import {
   switchSearchIntent,
 } from '../../__testUtils__/renderActionDialog';
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('ActionDialog', () => {

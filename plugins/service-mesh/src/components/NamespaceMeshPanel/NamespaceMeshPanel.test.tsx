@@ -30,7 +30,7 @@ const permissions: MeshPermissions = {
   force: allowed,
 };
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('NamespaceMeshPanel', () => {

@@ -17,7 +17,7 @@ import {
 } from '../../__testUtils__/renderWithMesh';
 import { ServiceMeshCard } from './ServiceMeshCard';
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('ServiceMeshCard', () => {

@@ -17,7 +17,7 @@ import {
 import { ServiceMeshCard } from '../ServiceMeshCard';
 import { ServiceMeshContent } from './ServiceMeshContent';
 
-// axe over full app renders with material-table is slow on a loaded machine.
+// axe over full app renders is slow on a loaded machine.
 jest.setTimeout(60_000);
 
 describe('accessibility of the card, the tab and their dialogs', () => {

@@ -12,7 +12,7 @@ import {
 } from '../../__testUtils__/renderWithMesh';
 import { ServiceMeshContent } from './ServiceMeshContent';
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('ServiceMeshContent live', () => {

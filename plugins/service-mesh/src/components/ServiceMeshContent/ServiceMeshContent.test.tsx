@@ -33,7 +33,7 @@ const plans: Record<string, object> = {
   unenroll: enrollPlan,
 };
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('ServiceMeshContent', () => {

@@ -17,7 +17,7 @@ import { SidecarEgressEditor } from './SidecarEgressEditor';
 
 const allowed = { allowed: true, loading: false };
 
-// Full app renders with material-table are slow on a loaded CI machine.
+// Full app renders are slow on a loaded CI machine.
 jest.setTimeout(30_000);
 
 describe('SidecarEgressEditor', () => {
