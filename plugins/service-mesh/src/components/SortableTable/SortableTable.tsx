@@ -3,8 +3,13 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
+import { makeStyles } from '@material-ui/core/styles';
 
 export type SortValue = string | number;
+
+// Backstage's theme lets table cells break inside words ("Ki|ali"); these
+// columns are short words and numbers, better wrapped between words.
+const useStyles = makeStyles({ cell: { wordBreak: 'normal' } });
 
 /** A column: its header, its cells, and the value it sorts by if it sorts. */
 export interface SortableColumn<Row> {
@@ -70,13 +75,18 @@ export function SortableTableHead<Row>(props: {
   onSort: (column: string) => void;
 }) {
   const { columns, order, onSort } = props;
+  const classes = useStyles();
   return (
     <TableHead>
       <TableRow>
         {columns.map(({ title, sortValue }) => {
           const direction = order?.column === title ? order.direction : false;
           return (
-            <TableCell key={title} sortDirection={direction}>
+            <TableCell
+              key={title}
+              sortDirection={direction}
+              className={classes.cell}
+            >
               {sortValue ? (
                 <TableSortLabel
                   active={direction !== false}
@@ -102,13 +112,21 @@ export function SortableTableRow<Row>(props: {
   row: Row;
 }) {
   const [header, ...cells] = props.columns;
+  const classes = useStyles();
   return (
     <TableRow>
-      <TableCell component="th" scope="row" role="rowheader">
+      <TableCell
+        component="th"
+        scope="row"
+        role="rowheader"
+        className={classes.cell}
+      >
         {header.render(props.row)}
       </TableCell>
       {cells.map(c => (
-        <TableCell key={c.title}>{c.render(props.row)}</TableCell>
+        <TableCell key={c.title} className={classes.cell}>
+          {c.render(props.row)}
+        </TableCell>
       ))}
     </TableRow>
   );
