@@ -56,7 +56,7 @@ test('enrolling an OSSM 2 namespace names only its own namespace, and restarts i
   ).toBeVisible({ timeout: 60_000 });
 });
 
-test('the Sidecar egress editor suggests */host for an external host, with its ServiceEntry, and applies only a change', async ({
+test('the Sidecar egress editor suggests */host for an external host, creates its ServiceEntry once, and applies only a change', async ({
   page,
 }) => {
   await signIn(page);
@@ -80,6 +80,35 @@ test('the Sidecar egress editor suggests */host for an external host, with its S
   ).toContainText('- api.stripe.com');
   await expect(apply).toBeEnabled();
   expect(await axeViolations(page, MESH_TAB)).toEqual([]);
+
+  // The ServiceEntry the external host needs, created through the usual
+  // confirmation (dry run first); asked again, it is already there.
+  await editor.getByRole('combobox', { name: 'Port' }).selectOption('HTTPS');
+  const createEntry = editor.getByRole('button', {
+    name: 'Create ServiceEntry',
+  });
+  await createEntry.click();
+  const entryDialog = page.getByRole('dialog', {
+    name: 'Create ServiceEntry external-hosts in storefront',
+  });
+  const created = entryDialog.getByLabel(
+    'ServiceEntry storefront/external-hosts after the change',
+  );
+  await expect(created).toContainText('- api.stripe.com');
+  await expect(created).toContainText('protocol: HTTPS');
+  await expect(created).toContainText('location: MESH_EXTERNAL');
+  expect(await axeViolations(page, DIALOG)).toEqual([]);
+  await entryDialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(entryDialog.getByText('Applied')).toBeVisible();
+  await entryDialog.getByRole('button', { name: 'Close' }).click();
+  await createEntry.click();
+  await expect(entryDialog).toContainText(
+    'ServiceEntry external-hosts in storefront already declares api.stripe.com: nothing to change.',
+  );
+  await expect(
+    entryDialog.getByRole('button', { name: 'Confirm' }),
+  ).toBeDisabled();
+  await entryDialog.getByRole('button', { name: 'Cancel' }).click();
 
   await apply.click();
   const dialog = page.getByRole('dialog');
