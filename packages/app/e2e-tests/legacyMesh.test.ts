@@ -1,7 +1,7 @@
-import { test, expect, Page } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { axeViolations, signIn } from './support';
+import { axeViolations, signIn, test } from './support';
 
 /*
  * A developer on the Maistra 0.9 demo cluster (OpenShift 3.11, before

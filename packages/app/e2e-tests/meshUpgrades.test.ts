@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { axeViolations, screenshot, signIn } from './support';
+import { expect } from '@playwright/test';
+import { axeViolations, screenshot, signIn, test } from './support';
 import {
   openMeshPage,
   pick,

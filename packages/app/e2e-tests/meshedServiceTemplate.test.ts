@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect, Page } from '@playwright/test';
-import { axeViolations, screenshot, signIn } from './support';
+import { expect, Page } from '@playwright/test';
+import { axeViolations, screenshot, signIn, test } from './support';
 
 /*
  * The developer's journey of the "Meshed service" Software Template, against

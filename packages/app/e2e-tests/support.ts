@@ -90,6 +90,23 @@ const NOT_OURS: Array<{
   },
   {
     why:
+      "material-table's warning about its columns, with no stack: our plugin " +
+      "renders no material-table (its tables are plain MUI); the catalog's do",
+    test: text =>
+      text.startsWith('The columns provided to material table are static'),
+  },
+  {
+    why:
+      'react-aria and react-stately, which only the scaffolder and Backstage UI ' +
+      'bring into the app (our plugin uses neither), log these with no stack',
+    test: text =>
+      text.startsWith('<Focusable> child must have an interactive ARIA role') ||
+      text.startsWith(
+        'WARN: A component changed from uncontrolled to controlled',
+      ),
+  },
+  {
+    why:
       "Chromium's log of the signals plugin's WebSocket failing while the " +
       'backend restarts; its client reconnects by itself',
     test: text =>
