@@ -1,7 +1,7 @@
 import { expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { axeViolations, signIn, test } from './support';
+import { axeViolations, MESH_TAB, signIn, test } from './support';
 
 /*
  * A developer on the Maistra 0.9 demo cluster (OpenShift 3.11, before
@@ -116,12 +116,7 @@ test('on Maistra 0.9 a developer enrolls sleep from its catalog page; with the i
     await expect(warning.first()).toContainText(
       'kubectl label namespace istio-operator',
     );
-    expect(
-      await axeViolations(
-        page,
-        'section[aria-labelledby="service-mesh-tab-heading"]',
-      ),
-    ).toEqual([]);
+    expect(await axeViolations(page, MESH_TAB)).toEqual([]);
   } finally {
     scaleInjector(1);
   }

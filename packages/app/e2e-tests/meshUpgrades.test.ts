@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { axeViolations, screenshot, signIn, test } from './support';
+import { axeViolations, MESH_TAB, screenshot, signIn, test } from './support';
 import {
   openMeshPage,
   pick,
@@ -7,9 +7,6 @@ import {
   relabelAndRestart,
   select,
 } from './meshUpgradesSupport';
-
-/** The entity tab's own section (the app's sidebar and header aside). */
-const TAB = 'section[aria-labelledby="service-mesh-tab-heading"]';
 
 /*
  * Journey 1 of a platform engineer on the "Service mesh" page, against the
@@ -131,9 +128,9 @@ test('a platform engineer upgrades demo-istio-revisions by canary, promotes it a
   await screenshot(
     developer,
     'upgrade-banner',
-    developer.locator(`${TAB} > .MuiGrid-item`).first(),
+    developer.locator(`${MESH_TAB} > .MuiGrid-item`).first(),
   );
-  expect(await axeViolations(developer, TAB)).toEqual([]);
+  expect(await axeViolations(developer, MESH_TAB)).toEqual([]);
   await banner.getByRole('link', { name: 'See the upgrade' }).click();
   await expect(developer).toHaveURL(upgradeUrl);
   await expect(

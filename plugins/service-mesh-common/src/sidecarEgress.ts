@@ -55,8 +55,13 @@ export function defaultEgressHosts(controlPlaneNamespace?: string): string[] {
     : ['./*'];
 }
 
-/** The part of an egress host after the namespace: `api.stripe.com` in `*\/api.stripe.com`. */
-function dnsNameOf(host: string): string {
+/**
+ * The part of an egress host after the namespace: `api.stripe.com` in
+ * `*\/api.stripe.com`.
+ *
+ * @public
+ */
+export function dnsNameOf(host: string): string {
   const slash = host.indexOf('/');
   return slash < 0 ? host : host.slice(slash + 1);
 }

@@ -4,6 +4,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
+  dnsNameOf,
   externalServiceEntry,
   MESH_ACTION_LABELS,
   SERVICE_ENTRY_PORTS,
@@ -13,11 +14,6 @@ import {
 import { stringify } from 'yaml';
 import type { ActionPermission } from '../../hooks/useMeshPermissions';
 import { ActionButton } from '../ActionButton';
-
-/** The host part of `*\/api.stripe.com`. */
-function dnsName(host: string): string {
-  return host.slice(host.indexOf('/') + 1);
-}
 
 const PROTOCOLS = Object.values(SERVICE_ENTRY_PORTS);
 
@@ -44,7 +40,7 @@ export function ExternalHostsNote(props: ExternalHostsNoteProps) {
   const request: ServiceEntryRequest = {
     cluster,
     namespace,
-    hosts: [...new Set(hosts.map(dnsName))],
+    hosts: [...new Set(hosts.map(dnsNameOf))],
     protocol,
   };
   const denied = !permission.loading && !permission.allowed;
