@@ -15,7 +15,7 @@
  * signal (channel, at).
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import {
   coreServices,
   createServiceFactory,
@@ -39,7 +39,21 @@ const counts = {
   clusterRequests: 0,
   catalogCalls: 0,
   permissionCalls: 0,
+  /** Pauses for garbage collection: young generation (scavenges), and the rest. */
+  minorGcMs: 0,
+  majorGcMs: 0,
 };
+
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      counts.minorGcMs += entry.duration;
+    } else {
+      counts.majorGcMs += entry.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 
 function countCall<T extends object>(
   service: T,
@@ -149,9 +163,6 @@ async function main() {
         heapUsed: process.memoryUsage().heapUsed,
         ...counts,
       });
-    } else if (message.type === 'gc') {
-      (globalThis as { gc?: () => void }).gc?.();
-      process.send?.({ type: 'gc-done' });
     } else if (message.type === 'stop') {
       void backend.stop().finally(() => process.exit(0));
     }

@@ -32,6 +32,7 @@ import {
   namespacesOfEntityOn,
   readEntityScope,
 } from '../plugins/service-mesh-backend/src/service/entityScope';
+import type { CallsDone, ClientRequest } from './status-clients';
 import { percentile, quietLogger, syncedRegistry } from './support';
 
 const NAMESPACES = Number(process.env.NAMESPACES ?? 500);
@@ -95,6 +96,38 @@ const entities = [
   },
 ];
 
+/** The clients' process (bench/status-clients.ts): timed calls on request. */
+class ClientsProcess {
+  private nextId = 0;
+  private readonly pending = new Map<
+    number,
+    { resolve: (done: CallsDone) => void; reject: (error: Error) => void }
+  >();
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (message: any) => {
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if (message.type === 'calls-done') waiting.resolve(message);
+      else waiting.reject(new Error(message.error));
+    });
+  }
+
+  /** `calls` requests, `concurrency` at a time, timed in the clients' process. */
+  calls(
+    request: ClientRequest,
+    calls: number,
+    concurrency: number,
+  ): Promise<CallsDone> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ type: 'calls', id, request, calls, concurrency });
+    });
+  }
+}
+
 /** The backend process: its messages, and requests for its counters. */
 class BackendProcess {
   readonly signals: { channel: string; at: number }[] = [];
@@ -106,23 +139,11 @@ class BackendProcess {
       child.on('message', (message: any) => {
         if (message.type === 'ready') resolve(message);
         else if (message.type === 'signal') this.signals.push(message);
-        else if (message.type === 'stats' || message.type === 'gc-done') {
+        else if (message.type === 'stats') {
           this.waiting.shift()?.(message);
         }
       });
       child.on('exit', code => reject(new Error(`backend exited ${code}`)));
-    });
-  }
-
-  /**
-   * Collects garbage in both processes, so a block does not pay for the
-   * garbage of the one before (theirs leave megabytes of parsed lists).
-   */
-  collectGarbage(): Promise<void> {
-    (globalThis as { gc?: () => void }).gc?.();
-    return new Promise(resolve => {
-      this.waiting.push(() => resolve());
-      this.child.send({ type: 'gc' });
     });
   }
 
@@ -139,6 +160,8 @@ interface BackendStats {
   clusterRequests: number;
   catalogCalls: number;
   permissionCalls: number;
+  minorGcMs: number;
+  majorGcMs: number;
 }
 
 /** One side's figures for one entity in one run. */
@@ -151,6 +174,8 @@ class Sample {
   clusterRequests = 0;
   catalogCalls = 0;
   permissionCalls = 0;
+  minorGcMs = 0;
+  majorGcMs = 0;
   bytes = 0;
 
   add(before: BackendStats, after: BackendStats, calls: number) {
@@ -160,6 +185,8 @@ class Sample {
     this.clusterRequests += after.clusterRequests - before.clusterRequests;
     this.catalogCalls += after.catalogCalls - before.catalogCalls;
     this.permissionCalls += after.permissionCalls - before.permissionCalls;
+    this.minorGcMs += after.minorGcMs - before.minorGcMs;
+    this.majorGcMs += after.majorGcMs - before.majorGcMs;
   }
 }
 
@@ -197,7 +224,8 @@ async function main() {
       execArgv: [
         '--require',
         '@backstage/cli/config/nodeTransform.cjs',
-        '--expose-gc',
+        // BENCH_BACKEND_FLAGS: more Node flags, e.g. --trace-gc.
+        ...(process.env.BENCH_BACKEND_FLAGS?.split(' ').filter(Boolean) ?? []),
         // BENCH_PROFILE=<dir>: a CPU profile of the backend process.
         ...(process.env.BENCH_PROFILE
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
@@ -214,44 +242,48 @@ async function main() {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }),
   );
-  // A failed run must not leave the backend process behind.
-  process.on('exit', () => backend.child.kill());
+  const clients = new ClientsProcess(
+    fork(resolvePath(__dirname, 'status-clients.ts'), {
+      execArgv: ['--require', '@backstage/cli/config/nodeTransform.cjs'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
+  // A failed run must not leave the child processes behind.
+  process.on('exit', () => {
+    backend.child.kill();
+    clients.child.kill();
+  });
   const ready = await backend.ready;
   const base = `http://127.0.0.1:${ready.port}`;
   const headers = {
     Authorization: mockCredentials.user.header(),
     'Content-Type': 'application/json',
   };
+  const requestOf = (side: Side, entity: Entity): ClientRequest =>
+    side === 'ours'
+      ? {
+          url: `${base}/api/service-mesh/entities/component/default/${entity.metadata.name}/status`,
+          method: 'GET',
+          headers,
+        }
+      : {
+          url: `${base}/api/kubernetes/services/${
+            entity.metadata.annotations!['backstage.io/kubernetes-id']
+          }`,
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ entity }),
+        };
   const call = async (side: Side, entity: Entity) => {
-    const start = performance.now();
-    const response =
-      side === 'ours'
-        ? await fetch(
-            `${base}/api/service-mesh/entities/component/default/${entity.metadata.name}/status`,
-            { headers },
-          )
-        : await fetch(
-            `${base}/api/kubernetes/services/${
-              entity.metadata.annotations!['backstage.io/kubernetes-id']
-            }`,
-            { method: 'POST', headers, body: JSON.stringify({ entity }) },
-          );
-    const body = await response.arrayBuffer();
-    if (!response.ok) {
-      throw new Error(
-        `${side} answered ${response.status}: ${Buffer.from(body).toString()}`,
-      );
-    }
-    return { ms: performance.now() - start, bytes: body.byteLength, body };
+    const done = await clients.calls(requestOf(side, entity), 1, 1);
+    return { ms: done.ms[0], bytes: done.bytes, body: done.body };
   };
 
   // Cold start: from the backend's start to the status reporting synced.
   let synced = false;
   while (!synced) {
     const { body } = await call('ours', entities[0].entity);
-    synced = Boolean(
-      JSON.parse(Buffer.from(body).toString()).clusters?.[0]?.synced,
-    );
+    synced = Boolean(JSON.parse(body).clusters?.[0]?.synced);
     if (!synced) await new Promise(resolve => setTimeout(resolve, 50));
   }
   const syncedAt = performance.timeOrigin + performance.now();
@@ -287,7 +319,6 @@ async function main() {
       for (let done = 0; done < SEQUENTIAL; done += ROUND) {
         for (const side of SIDES) {
           const sample = samples.get(`${label}/${side}`)!;
-          await backend.collectGarbage();
           const before = await backend.stats();
           for (let i = 0; i < ROUND; i++) {
             const { ms, bytes } = await call(side, entity);
@@ -302,19 +333,18 @@ async function main() {
         for (const side of SIDES) {
           const sample = samples.get(`${label}/${side}`)!;
           const calls = CONCURRENT[side] / 2;
-          let next = 0;
-          await backend.collectGarbage();
+          // Unmeasured calls first, so that each block finds the backend in
+          // steady use of this side's path, whatever the block before did.
+          // (No forced collections: see bench/README.md.)
+          await clients.calls(requestOf(side, entity), calls / 5, CONCURRENCY);
           const before = await backend.stats();
-          const start = performance.now();
-          await Promise.all(
-            Array.from({ length: CONCURRENCY }, async () => {
-              while (next < calls) {
-                next += 1;
-                sample.concurrent.push((await call(side, entity)).ms);
-              }
-            }),
+          const done = await clients.calls(
+            requestOf(side, entity),
+            calls,
+            CONCURRENCY,
           );
-          sample.concurrentMs += performance.now() - start;
+          sample.concurrent.push(...done.ms);
+          sample.concurrentMs += done.elapsedMs;
           sample.add(before, await backend.stats(), calls);
         }
       }
@@ -441,6 +471,7 @@ async function main() {
       : 'cache heap per pod: run with --expose-gc',
   );
 
+  clients.child.kill();
   backend.child.send({ type: 'stop' });
   await new Promise(resolve => backend.child.once('exit', resolve));
   stopScenario();
@@ -474,6 +505,8 @@ function printTable(
         ],
         ['cluster requests per call', s => s.clusterRequests / s.calls, 2],
         ['backend CPU ms per call', s => s.cpuMicros / 1000 / s.calls, 2],
+        ['backend GC ms per call, young gen.', s => s.minorGcMs / s.calls, 3],
+        ['backend GC ms per call, old gen.', s => s.majorGcMs / s.calls, 3],
         ['catalog calls per call', s => s.catalogCalls / s.calls, 2],
         ['permission calls per call', s => s.permissionCalls / s.calls, 2],
         ['response bytes', s => s.bytes, 0],

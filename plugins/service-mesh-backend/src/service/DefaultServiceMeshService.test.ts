@@ -54,6 +54,35 @@ describe('DefaultServiceMeshService against the demo clusters', () => {
     );
   });
 
+  it('answers the same status object while nothing behind it changes, and a new one once something does', async () => {
+    const first = await service.getStatus(component('bookinfo'));
+    expect(await service.getStatus(component('bookinfo'))).toBe(first);
+    // Same entity, other annotations: not the memoised answer.
+    const elsewhere = await service.getStatus(
+      component('bookinfo', { 'backstage.io/kubernetes-namespace': 'nowhere' }),
+    );
+    expect(elsewhere).not.toBe(first);
+    expect(elsewhere.clusters.flatMap(c => c.namespaces)).toEqual([]);
+
+    const { api } = demo.clusters['demo-ossm2'];
+    const label = (value: string | null) =>
+      api.patch(
+        { group: '', plural: 'namespaces' },
+        undefined,
+        'bookinfo',
+        'application/merge-patch+json',
+        { metadata: { labels: { 'status-memo-test': value } } },
+      );
+    label('changed');
+    try {
+      await waitUntil(
+        async () => (await service.getStatus(component('bookinfo'))) !== first,
+      );
+    } finally {
+      label(null);
+    }
+  });
+
   it('flags both injection labels (IST0123) in the upstream Istio scenario', async () => {
     const { cluster, namespace } = await namespaceStatus(
       'search-service',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -30,7 +31,10 @@ import {
   namespacesOfEntityOn,
   readEntityScope,
 } from './entityScope';
-import type { EntityStatusSignals } from './EntityStatusSignals';
+import type {
+  EntityInterest,
+  EntityStatusSignals,
+} from './EntityStatusSignals';
 import { withFreshObjects } from './freshObjects';
 import { StatusMemo } from './StatusMemo';
 import { KeyedQueue } from './KeyedQueue';
@@ -61,6 +65,11 @@ export class DefaultServiceMeshService implements ServiceMeshService {
   private readonly statuses = new StatusMemo<ClusterMeshStatus>();
   /** An entity's namespaces per cluster, until its cache changes. */
   private readonly namespaceMemo = new StatusMemo<string[]>();
+  /** Each entity's last answer, with what it was derived from (`key`). */
+  private readonly answers = new LRUCache<
+    string,
+    { key: string; status: EntityMeshStatus; interest: EntityInterest }
+  >({ max: 10_000 });
 
   constructor(private readonly options: DefaultServiceMeshServiceOptions) {
     this.writeTurns = options.writeTurns ?? new KeyedQueue();
@@ -68,14 +77,63 @@ export class DefaultServiceMeshService implements ServiceMeshService {
 
   async getStatus(entity: Entity): Promise<EntityMeshStatus> {
     const scope = readEntityScope(entity);
+    const scopeKey = JSON.stringify(scope);
     const entityRef = stringifyEntityRef(entity);
+    const seen = this.options.clusters
+      .all()
+      .filter(
+        cluster => !scope.cluster || scope.cluster === cluster.config.name,
+      )
+      .map(cluster => ({
+        cluster,
+        health: cluster.cache.health(),
+        namespaces: this.namespacesOf(scopeKey, scope, cluster),
+      }));
+    // Everything the answer is derived from: while it holds, the answer (and
+    // the interest noted) is the very same object, so it is not built again.
+    const key = JSON.stringify([
+      scopeKey,
+      seen.map(({ cluster, health }) => [
+        cluster.config.name,
+        cluster.cache.changeCount,
+        health.reachable,
+        health.synced,
+        health.error,
+        health.dataAsOf,
+        health.stale,
+        health.staleSince,
+      ]),
+    ]);
+    let answer = this.answers.get(entityRef);
+    if (answer?.key !== key) {
+      answer = {
+        key,
+        status: { entityRef, clusters: this.clusterStatuses(seen) },
+        interest: {
+          scope,
+          namespaces: new Map(
+            seen.map(({ cluster, namespaces }) => [
+              cluster.config.name,
+              namespaces,
+            ]),
+          ),
+        },
+      };
+      this.answers.set(entityRef, answer);
+    }
+    this.options.statusSignals?.noteInterest(entityRef, answer.interest);
+    return answer.status;
+  }
+
+  private clusterStatuses(
+    seen: Array<{
+      cluster: MeshCluster;
+      health: ClusterCacheHealth;
+      namespaces: string[];
+    }>,
+  ): ClusterMeshStatus[] {
     const clusters: ClusterMeshStatus[] = [];
-    const namespacesByCluster = new Map<string, string[]>();
-    for (const cluster of this.options.clusters.all()) {
-      if (scope.cluster && scope.cluster !== cluster.config.name) continue;
-      const health = cluster.cache.health();
-      const namespaces = this.namespacesOf(scope, cluster);
-      namespacesByCluster.set(cluster.config.name, namespaces);
+    for (const { cluster, health, namespaces } of seen) {
       if (health.synced && !health.error && namespaces.length === 0) {
         // The entity does not run here.
         continue;
@@ -111,11 +169,7 @@ export class DefaultServiceMeshService implements ServiceMeshService {
         staleSince: health.staleSince,
       });
     }
-    this.options.statusSignals?.noteInterest(entityRef, {
-      scope,
-      namespaces: namespacesByCluster,
-    });
-    return { entityRef, clusters };
+    return clusters;
   }
 
   async runAction<A extends ServiceMeshActionName>(
@@ -124,7 +178,8 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     request: ActionRequest<A>,
   ): Promise<ServiceMeshActionResponses[A]> {
     const cluster = this.options.clusters.get(request.cluster);
-    const namespaces = this.namespacesOf(readEntityScope(entity), cluster);
+    const scope = readEntityScope(entity);
+    const namespaces = this.namespacesOf(JSON.stringify(scope), scope, cluster);
     if (!namespaces.includes(request.namespace)) {
       throw new NotAllowedError(
         `Namespace ${request.namespace} on cluster ${
@@ -212,13 +267,14 @@ export class DefaultServiceMeshService implements ServiceMeshService {
    * does.
    */
   private namespacesOf(
+    scopeKey: string,
     scope: EntityKubernetesScope,
     cluster: MeshCluster,
   ): string[] {
     return this.namespaceMemo.get(
       cluster.config.name,
       cluster.cache.changeCount,
-      JSON.stringify(scope),
+      scopeKey,
       () => namespacesOfEntityOn(scope, cluster),
     );
   }

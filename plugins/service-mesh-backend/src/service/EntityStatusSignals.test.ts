@@ -157,6 +157,30 @@ describe('EntityStatusSignals', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('renews an interest noted again, and follows the newest one noted', async () => {
+    const { signals, published, advance } = publisher();
+    signals.noteInterest('component:default/checkout', byId);
+    await advance(50_000);
+    // The same interest object again (a memoised status): renewed.
+    signals.noteInterest('component:default/checkout', byId);
+    await advance(50_000);
+    signals.onChange('demo', pod('checkout'));
+    await advance(300);
+    expect(published).toHaveLength(1);
+
+    // The entity now runs in another namespace: only that one counts.
+    signals.noteInterest('component:default/checkout', {
+      ...byId,
+      namespaces: new Map([['demo', ['checkout-v2']]]),
+    });
+    signals.onChange('demo', pod('checkout'));
+    await advance(300);
+    expect(published).toHaveLength(1);
+    signals.onChange('demo', pod('checkout-v2'));
+    await advance(300);
+    expect(published).toHaveLength(2);
+  });
+
   it('follows the caches it watches, and stops following them', async () => {
     const { signals, published, advance } = publisher();
     const listeners: Array<(change: ClusterCacheChange) => void> = [];

@@ -107,7 +107,7 @@ export const DEFAULT_INTEREST_TTL_MS = 10 * 60_000;
 export class EntityStatusSignals {
   private readonly interests = new Map<
     string,
-    EntityInterest & { lastRead: number }
+    { interest: EntityInterest; lastRead: number }
   >();
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
@@ -115,18 +115,23 @@ export class EntityStatusSignals {
 
   /** The status of `entityRef` was read: signal its changes for a while. */
   noteInterest(entityRef: string, interest: EntityInterest): void {
-    this.interests.set(entityRef.toLocaleLowerCase('en-US'), {
-      ...interest,
-      lastRead: this.now(),
-    });
+    const key = entityRef.toLocaleLowerCase('en-US');
+    const known = this.interests.get(key);
+    // The same interest again (a memoised status): renew it in place, as
+    // every read of every status does.
+    if (known?.interest === interest) {
+      known.lastRead = this.now();
+    } else {
+      this.interests.set(key, { interest, lastRead: this.now() });
+    }
   }
 
   /** Marks the entities a change in `cluster`'s cache may affect, to be signalled. */
   onChange(cluster: string, change: ClusterCacheChange): void {
     const now = this.now();
     const ttl = this.options.interestTtlMs ?? DEFAULT_INTEREST_TTL_MS;
-    for (const [entityRef, interest] of this.interests) {
-      if (now - interest.lastRead > ttl) {
+    for (const [entityRef, { interest, lastRead }] of this.interests) {
+      if (now - lastRead > ttl) {
         this.interests.delete(entityRef);
         continue;
       }

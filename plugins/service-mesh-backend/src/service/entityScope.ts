@@ -10,6 +10,7 @@ import {
   parseLabelSelector,
 } from '@mesh-backstage/plugin-service-mesh-common';
 import { InputError } from '@backstage/errors';
+import { LRUCache } from 'lru-cache';
 import type { MeshCluster } from '../kubernetes/ClusterRegistry';
 
 /** What an entity's Kubernetes annotations say about where it runs. */
@@ -34,7 +35,7 @@ export function readEntityScope(entity: Entity): EntityKubernetesScope {
   let workloadSelector: LabelSelector | undefined;
   if (selectorText) {
     try {
-      workloadSelector = parseLabelSelector(selectorText);
+      workloadSelector = parsedSelector(selectorText);
     } catch (error) {
       throw new InputError(
         `Entity annotation ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} is not a valid label selector: ${
@@ -50,6 +51,21 @@ export function readEntityScope(entity: Entity): EntityKubernetesScope {
     namespace: annotations[KUBERNETES_NAMESPACE_ANNOTATION] || undefined,
     workloadSelector,
   };
+}
+
+/**
+ * Selectors by annotation text, parsed once: an entity's status is read far
+ * more often than its annotations change. Shared, so read-only.
+ */
+const parsedSelectors = new LRUCache<string, LabelSelector>({ max: 1_000 });
+
+function parsedSelector(text: string): LabelSelector {
+  let selector = parsedSelectors.get(text);
+  if (!selector) {
+    selector = parseLabelSelector(text);
+    parsedSelectors.set(text, selector);
+  }
+  return selector;
 }
 
 interface LabelledObject {

@@ -128,6 +128,49 @@ describe('service-mesh router', () => {
     expect(response.body.clusters[0].namespaces[0].name).toBe('orders');
   });
 
+  it('answers 304 to a client that already has the status, and a new ETag once it changes', async () => {
+    const path = '/entities/component/default/orders-service/status';
+    const first = await request(allowed).get(path);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+
+    const unchanged = await request(allowed)
+      .get(path)
+      .set('If-None-Match', etag);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+
+    // The namespace's injection label changes what its status says.
+    const cluster = first.body.clusters[0].name as string;
+    const { api } = demo.clusters[cluster];
+    const labels = (injection: string | null) =>
+      api.patch(
+        NAMESPACES,
+        undefined,
+        'orders',
+        'application/merge-patch+json',
+        {
+          metadata: { labels: { 'istio-injection': injection } },
+        },
+      );
+    const before = api.get(NAMESPACES, undefined, 'orders')?.metadata.labels?.[
+      'istio-injection'
+    ];
+    labels(before === 'disabled' ? 'enabled' : 'disabled');
+    try {
+      let changed = unchanged;
+      await waitUntil(async () => {
+        changed = await request(allowed).get(path).set('If-None-Match', etag);
+        return changed.status === 200;
+      });
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(changed.body).not.toEqual(first.body);
+    } finally {
+      labels(before ?? null);
+    }
+  });
+
   it.each([
     ['enroll', { cluster: 'demo-ossm2', namespace: 'legacy-billing' }],
     ['unenroll', { cluster: 'demo-ossm2', namespace: 'legacy-billing' }],

@@ -25,6 +25,7 @@ import {
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EntityPermissions, EntityRule } from './entityPermissions';
+import { sendJsonAnswer } from './jsonAnswers';
 import { jsonObjectBody } from './requestBody';
 import { retryAfterHeader } from './retryAfterHeader';
 import type { ActionRequest, ServiceMeshService } from './types';
@@ -183,7 +184,7 @@ export async function createRouter(
       credentials,
       entity,
     );
-    res.json(await serviceMesh.getStatus(entity));
+    sendJsonAnswer(res, await serviceMesh.getStatus(entity));
   });
 
   router.post(

@@ -20,6 +20,8 @@ export interface paths {
     /**
      * Mesh status of every namespace of the entity, per cluster.
      * @description Answered from watch-backed caches; costs no calls to the clusters.
+     *     The ETag changes whenever the status does, so a client that sends it
+     *     back in If-None-Match gets 304 until then.
      */
     get: operations['getEntityMeshStatus'];
     put?: never;
@@ -1313,7 +1315,10 @@ export interface operations {
   getEntityMeshStatus: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The ETag of a status the client already has. */
+        'If-None-Match'?: string;
+      };
       path: {
         /** @description Entity kind, such as `component` (checked by the backend). */
         kind: components['parameters']['kind'];
@@ -1329,11 +1334,22 @@ export interface operations {
       /** @description The entity's mesh status. */
       200: {
         headers: {
+          /** @description Names this status; it changes when the status does. */
+          ETag?: string;
+          /** @description `private, no-cache`: keep it, but ask again before each use. */
+          'Cache-Control'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['EntityMeshStatus'];
         };
+      };
+      /** @description The status is still the one If-None-Match names. */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       400: components['responses']['ErrorResponse'];
       401: components['responses']['ErrorResponse'];

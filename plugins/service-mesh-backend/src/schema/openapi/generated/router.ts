@@ -35,7 +35,7 @@ export const spec = {
         operationId: 'getEntityMeshStatus',
         summary: 'Mesh status of every namespace of the entity, per cluster.',
         description:
-          'Answered from watch-backed caches; costs no calls to the clusters.',
+          'Answered from watch-backed caches; costs no calls to the clusters.\nThe ETag changes whenever the status does, so a client that sends it\nback in If-None-Match gets 304 until then.\n',
         parameters: [
           {
             $ref: '#/components/parameters/kind',
@@ -46,10 +46,35 @@ export const spec = {
           {
             $ref: '#/components/parameters/name',
           },
+          {
+            name: 'If-None-Match',
+            in: 'header',
+            required: false,
+            description: 'The ETag of a status the client already has.',
+            schema: {
+              type: 'string',
+            },
+          },
         ],
         responses: {
           '200': {
             description: "The entity's mesh status.",
+            headers: {
+              ETag: {
+                description:
+                  'Names this status; it changes when the status does.',
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Cache-Control': {
+                description:
+                  '`private, no-cache`: keep it, but ask again before each use.',
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -57,6 +82,9 @@ export const spec = {
                 },
               },
             },
+          },
+          '304': {
+            description: 'The status is still the one If-None-Match names.',
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
