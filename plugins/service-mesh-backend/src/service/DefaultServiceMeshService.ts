@@ -65,11 +65,15 @@ export class DefaultServiceMeshService implements ServiceMeshService {
   private readonly statuses = new StatusMemo<ClusterMeshStatus>();
   /** An entity's namespaces per cluster, until its cache changes. */
   private readonly namespaceMemo = new StatusMemo<string[]>();
-  /** Each entity's last answer, with what it was derived from (`key`). */
+  /**
+   * The last answer of each entity read recently, with what it was derived
+   * from (`key`). Bounded like the memos above: a status is 1–20 KB, and its
+   * JSON is kept beside it (see jsonAnswers).
+   */
   private readonly answers = new LRUCache<
     string,
     { key: string; status: EntityMeshStatus; interest: EntityInterest }
-  >({ max: 10_000 });
+  >({ max: 1_000 });
 
   constructor(private readonly options: DefaultServiceMeshServiceOptions) {
     this.writeTurns = options.writeTurns ?? new KeyedQueue();

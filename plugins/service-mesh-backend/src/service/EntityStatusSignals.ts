@@ -117,8 +117,7 @@ export class EntityStatusSignals {
   noteInterest(entityRef: string, interest: EntityInterest): void {
     const key = entityRef.toLocaleLowerCase('en-US');
     const known = this.interests.get(key);
-    // The same interest again (a memoised status): renew it in place, as
-    // every read of every status does.
+    // A memoised status notes the same interest object again: renew it.
     if (known?.interest === interest) {
       known.lastRead = this.now();
     } else {
