@@ -3,9 +3,9 @@
  * standard Kubernetes backend (`POST /api/kubernetes/services/:id`), side by
  * side, for the same entities, in one run.
  *
- * Starts the `scale` demo cluster (500 namespaces × 20 pods) in this process
- * and a backend with both plugins in a child process (bench/status-backend.ts),
- * maps entities of 1, 3 and 20 namespaces, warms both, then measures, with
+ * Starts the `scale` demo cluster (500 namespaces × 20 pods) in this process,
+ * a backend with both plugins in a child process (bench/status-backend.ts)
+ * and the clients in another (bench/status-clients.ts), maps entities of 1, 3 and 20 namespaces, warms both, then measures, with
  * ours and theirs interleaved: sequential p50/p95/max; 10 concurrent clients
  * p50/p95 and requests per second; requests to the cluster, backend CPU,
  * catalog and permission calls per call; response bytes. Twice: as the demo
@@ -16,7 +16,7 @@
  *
  *   yarn bench:status
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { resolve as resolvePath } from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -32,7 +32,12 @@ import {
   namespacesOfEntityOn,
   readEntityScope,
 } from '../plugins/service-mesh-backend/src/service/entityScope';
-import type { CallsDone, ClientRequest } from './status-clients';
+import type { ClientRequest } from './status-clients';
+import {
+  BackendProcess,
+  type BackendStats,
+  ClientsProcess,
+} from './status-processes';
 import { percentile, quietLogger, syncedRegistry } from './support';
 
 const NAMESPACES = Number(process.env.NAMESPACES ?? 500);
@@ -100,74 +105,6 @@ const entities = [
     }),
   },
 ];
-
-/** The clients' process (bench/status-clients.ts): timed calls on request. */
-class ClientsProcess {
-  private nextId = 0;
-  private readonly pending = new Map<
-    number,
-    { resolve: (done: CallsDone) => void; reject: (error: Error) => void }
-  >();
-
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (message: any) => {
-      const waiting = this.pending.get(message.id);
-      if (!waiting) return;
-      this.pending.delete(message.id);
-      if (message.type === 'calls-done') waiting.resolve(message);
-      else waiting.reject(new Error(message.error));
-    });
-  }
-
-  /** `calls` requests, `concurrency` at a time, timed in the clients' process. */
-  calls(
-    request: ClientRequest,
-    calls: number,
-    concurrency: number,
-  ): Promise<CallsDone> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.send({ type: 'calls', id, request, calls, concurrency });
-    });
-  }
-}
-
-/** The backend process: its messages, and requests for its counters. */
-class BackendProcess {
-  readonly signals: { channel: string; at: number }[] = [];
-  private waiting: Array<(stats: any) => void> = [];
-  ready!: Promise<any>;
-
-  constructor(readonly child: ChildProcess) {
-    this.ready = new Promise((resolve, reject) => {
-      child.on('message', (message: any) => {
-        if (message.type === 'ready') resolve(message);
-        else if (message.type === 'signal') this.signals.push(message);
-        else if (message.type === 'stats') {
-          this.waiting.shift()?.(message);
-        }
-      });
-      child.on('exit', code => reject(new Error(`backend exited ${code}`)));
-    });
-  }
-
-  stats(): Promise<BackendStats> {
-    return new Promise(resolve => {
-      this.waiting.push(resolve);
-      this.child.send({ type: 'stats' });
-    });
-  }
-}
-
-interface BackendStats {
-  cpu: NodeJS.CpuUsage;
-  clusterRequests: number;
-  catalogCalls: number;
-  permissionCalls: number;
-  minorGcMs: number;
-  majorGcMs: number;
-}
 
 /** One side's figures for one entity in one run. */
 class Sample {
