@@ -5,9 +5,10 @@
  *
  * Starts the `scale` demo cluster (500 namespaces × 20 pods) in this process,
  * a backend with both plugins in a child process (bench/status-backend.ts)
- * and the clients in another (bench/status-clients.ts), maps entities of 1, 3 and 20 namespaces, warms both, then measures, with
- * ours and theirs interleaved: sequential p50/p95/max; 10 concurrent clients
- * p50/p95 and requests per second; requests to the cluster, backend CPU,
+ * and the clients in another (bench/status-clients.ts), maps entities of 1,
+ * 3 and 20 namespaces, warms both, then measures, with ours and theirs
+ * interleaved: sequential p50/p95/max; 10 concurrent clients p50/p95 and
+ * requests per second; requests to the cluster, backend CPU and GC pauses,
  * catalog and permission calls per call; response bytes. Twice: as the demo
  * cluster is, and with its latency fault at 10–20 ms per request. Then the
  * time from a pod change on the cluster to the entity's signal, the label
