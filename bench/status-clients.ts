@@ -32,7 +32,6 @@ export interface CallsDone {
   ms: number[];
   /** From the first call's start to the last call's end. */
   elapsedMs: number;
-  bytes: number;
   body: string;
 }
 
@@ -96,7 +95,6 @@ async function runCalls(message: CallsMessage): Promise<CallsDone> {
     id: message.id,
     ms,
     elapsedMs: performance.now() - start,
-    bytes: last.byteLength,
     body: last.toString(),
   };
 }

@@ -41,6 +41,8 @@ import {
 } from './status-processes';
 import { percentile, quietLogger, syncedRegistry } from './support';
 
+type Side = 'ours' | 'theirs';
+
 const NAMESPACES = Number(process.env.NAMESPACES ?? 500);
 const PODS_PER_NAMESPACE = Number(process.env.PODS_PER_NAMESPACE ?? 20);
 /** Sequential calls per entity and side, in rounds of ROUND alternating ours and theirs. */
@@ -51,7 +53,7 @@ const ROUND = 10;
  * are cheap, so more of them: a single stall of the machine (other work on
  * its 2 cores) then weighs less in our p95.
  */
-const CONCURRENT: Record<'ours' | 'theirs', number> = {
+const CONCURRENT: Record<Side, number> = {
   ours: Number(process.env.CONCURRENT_OURS ?? 1000),
   theirs: Number(process.env.CONCURRENT ?? 200),
 };
@@ -61,7 +63,7 @@ const CONCURRENCY = 10;
  * CONCURRENCY clients: enough for the JIT to have compiled the side's path,
  * about a second of work each (theirs are 10–60 times dearer).
  */
-const WARMUP: Record<'ours' | 'theirs', number> = { ours: 2000, theirs: 50 };
+const WARMUP: Record<Side, number> = { ours: 2000, theirs: 50 };
 const SIGNAL_CHANGES = Number(process.env.SIGNAL_CHANGES ?? 25);
 
 const appId = (i: number) => `scale-app-${String(i).padStart(4, '0')}`;
@@ -133,7 +135,6 @@ class Sample {
   }
 }
 
-type Side = 'ours' | 'theirs';
 /** SIDES=ours: only ours, e.g. for a CPU profile of our path (BENCH_PROFILE). */
 const SIDES = (process.env.SIDES ?? 'ours,theirs').split(',') as Side[];
 
@@ -219,7 +220,11 @@ async function main() {
         };
   const call = async (side: Side, entity: Entity) => {
     const done = await clients.calls(requestOf(side, entity), 1, 1);
-    return { ms: done.ms[0], bytes: done.bytes, body: done.body };
+    return {
+      ms: done.ms[0],
+      bytes: Buffer.byteLength(done.body),
+      body: done.body,
+    };
   };
 
   // Cold start: from the backend's start to the status reporting synced.

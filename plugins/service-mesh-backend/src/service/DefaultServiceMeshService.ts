@@ -52,6 +52,13 @@ export interface DefaultServiceMeshServiceOptions {
   statusSignals?: EntityStatusSignals;
 }
 
+/** What a status is derived from on one cluster, read once per call. */
+interface ClusterReading {
+  cluster: MeshCluster;
+  health: ClusterCacheHealth;
+  namespaces: string[];
+}
+
 /**
  * Mesh status from the cluster caches, and actions as plan → apply, where a
  * plan is a pure function of a snapshot. A write that loses a race (409, or
@@ -83,7 +90,7 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     const scope = readEntityScope(entity);
     const scopeKey = JSON.stringify(scope);
     const entityRef = stringifyEntityRef(entity);
-    const seen = this.options.clusters
+    const seen: ClusterReading[] = this.options.clusters
       .all()
       .filter(
         cluster => !scope.cluster || scope.cluster === cluster.config.name,
@@ -129,13 +136,7 @@ export class DefaultServiceMeshService implements ServiceMeshService {
     return answer.status;
   }
 
-  private clusterStatuses(
-    seen: Array<{
-      cluster: MeshCluster;
-      health: ClusterCacheHealth;
-      namespaces: string[];
-    }>,
-  ): ClusterMeshStatus[] {
+  private clusterStatuses(seen: ClusterReading[]): ClusterMeshStatus[] {
     const clusters: ClusterMeshStatus[] = [];
     for (const { cluster, health, namespaces } of seen) {
       if (health.synced && !health.error && namespaces.length === 0) {
